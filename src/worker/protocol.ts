@@ -1,0 +1,124 @@
+/**
+ * The types that cross the worker boundary. Type-only: the SDK imports these and nothing else from worker/.
+ * Everything here must survive structured clone (no functions, no class instances but typed arrays and ImageData).
+ */
+import type { SchedulerConfig } from './schedulers/scheduler.ts';
+
+/** Where the model's files come from: a folder URL, a preset name, or an explicit manifest. */
+export type ModelSource = string | ModelManifest;
+
+/** Which execution provider runs the models. `auto` is WebGPU when an adapter exists, else WASM. */
+export type Device = 'auto' | 'webgpu' | 'wasm';
+
+/** One file of a model: where to fetch it and, optionally, what it must be. */
+export interface FileRef {
+  /** Absolute URL, or relative to the manifest's `baseUrl`. */
+  readonly url: string;
+  /** Expected size in bytes (checked on download). */
+  readonly size?: number;
+  /** Expected SHA-256 as lowercase hex (checked on download). */
+  readonly sha256?: string;
+}
+
+/** An ONNX model file and the external-data files it references (by the names recorded inside it). */
+export interface OnnxFileRef extends FileRef {
+  /** External weights: `path` is the file name recorded in the model (e.g. `weights.pb`). Found by reading the model when omitted. */
+  readonly externalData?: readonly (FileRef & { readonly path: string })[];
+}
+
+/** An explicit description of a Stable Diffusion ONNX model. Folder URLs and presets resolve to one. */
+export interface ModelManifest {
+  /** A stable name for caching and display. */
+  readonly id: string;
+  /** Bumped when the files change; part of the cache key. */
+  readonly revision?: string;
+  /** Base for relative file URLs. */
+  readonly baseUrl?: string;
+  readonly textEncoder: OnnxFileRef;
+  readonly unet: OnnxFileRef;
+  readonly vaeDecoder: OnnxFileRef;
+  /** Needed only for image-to-image and inpainting; loaded on first use. */
+  readonly vaeEncoder?: OnnxFileRef;
+  /** Hugging Face layout tokenizer files. */
+  readonly vocab: FileRef;
+  readonly merges: FileRef;
+  /** Optional JSON files read for settings; missing ones fall back to SD 1.x defaults. */
+  readonly schedulerConfig?: FileRef | SchedulerConfig;
+  readonly specialTokensMap?: FileRef;
+  readonly vaeConfig?: FileRef;
+  /** Overrides: the tokenizer's pad id (49407 for SD 1.x, 0 for SD 2.x / Turbo) and the VAE scaling factor. */
+  readonly padTokenId?: number;
+  readonly scalingFactor?: number;
+  /** Sensible request defaults for this model (SD-Turbo: 1 step, guidance 0). */
+  readonly defaults?: Partial<Pick<GenerateRequest, 'steps' | 'guidanceScale' | 'width' | 'height' | 'scheduler'>>;
+}
+
+/** Options for loading a model in the worker. */
+export interface LoadOptions {
+  readonly device: Device;
+  /** Folder (URL) holding onnxruntime-web's `.wasm` files, when they are not next to the worker bundle. */
+  readonly wasmPaths?: string;
+  /** WASM threads; defaults to the core count when cross-origin isolated, else 1. */
+  readonly numThreads?: number;
+}
+
+/** What to make. Pixel sizes are multiples of 8. */
+export interface GenerateRequest {
+  readonly prompt: string;
+  readonly negativePrompt?: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly steps?: number;
+  readonly guidanceScale?: number;
+  /** A name people use (`'DPM++ 2M Karras'`, `'euler_ancestral'`), a diffusers class name, or a config. */
+  readonly scheduler?: string | SchedulerConfig;
+  /** 0..2^32-1; random when omitted. The result says which seed was used. */
+  readonly seed?: number;
+  /** Image-to-image / inpainting input (RGBA). */
+  readonly image?: ImageData;
+  /** Inpainting mask (white = repaint), same size as `image`. */
+  readonly mask?: ImageData;
+  /** How much of the image to repaint, 0..1 (image-to-image). */
+  readonly strength?: number;
+}
+
+/** Progress, as a union on `phase` with raw counts (never percentages). */
+export type Progress =
+  | { readonly phase: 'download'; readonly file: string; readonly loaded: number; readonly total: number | undefined;
+      readonly fromCache: boolean }
+  | { readonly phase: 'cache'; readonly file: string; readonly event: 'hit' | 'evicted-corrupt' | 'evicted-stale' | 'stored' }
+  | { readonly phase: 'session'; readonly model: ModelPart; readonly loaded: number; readonly total: number }
+  | { readonly phase: 'ready'; readonly device: 'webgpu' | 'wasm' }
+  | { readonly phase: 'encode' }
+  | { readonly phase: 'denoise'; readonly step: number; readonly totalSteps: number }
+  | { readonly phase: 'decode' };
+
+/** The four networks of a Stable Diffusion model. */
+export type ModelPart = 'textEncoder' | 'unet' | 'vaeDecoder' | 'vaeEncoder';
+
+/** Milliseconds spent per stage of one generation. */
+export interface Timings {
+  readonly encode: number;
+  readonly denoise: readonly number[];
+  readonly decode: number;
+  readonly total: number;
+}
+
+/** What the worker returns for one generation. */
+export interface WorkerResult {
+  readonly image: ImageData;
+  readonly seed: number;
+  readonly timings: Timings;
+  /** The scheduler config actually used (diffusers form). */
+  readonly scheduler: SchedulerConfig;
+}
+
+/** What the worker reports once a model is ready. */
+export interface LoadedModelInfo {
+  readonly id: string;
+  readonly device: 'webgpu' | 'wasm';
+  readonly dtype: 'float16' | 'float32';
+  readonly unetChannels: number;
+  readonly canEncodeImages: boolean;
+  readonly defaults: NonNullable<ModelManifest['defaults']>;
+}

@@ -1,0 +1,29 @@
+// A @web/test-runner reporter that writes pass/fail/skip totals to a JSON file for tools/run-tests.ts.
+import { writeFileSync } from 'node:fs';
+
+function count(suite, totals) {
+  for (const test of suite?.tests ?? []) {
+    if (test.skipped) totals.skipped += 1;
+    else if (test.passed) totals.passed += 1;
+    else totals.failed += 1;
+  }
+  for (const child of suite?.suites ?? []) count(child, totals);
+}
+
+/** Counts every test of every session; a session that failed to run at all counts as one failure. */
+export function summaryReporter(file) {
+  return {
+    onTestRunFinished({ sessions }) {
+      if (!file) return;
+      const totals = { passed: 0, failed: 0, skipped: 0, files: [] };
+      for (const session of sessions) {
+        const before = totals.failed;
+        count(session.testResults, totals);
+        const broken = !session.passed && totals.failed === before;
+        if (broken) totals.failed += 1;
+        if (!session.passed) totals.files.push(session.testFile);
+      }
+      writeFileSync(file, JSON.stringify(totals));
+    },
+  };
+}
