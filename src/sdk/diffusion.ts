@@ -1,0 +1,118 @@
+/**
+ * A loaded model, ready to generate. Requests queue and run one at a time; cancelling one rejects it with
+ * an AbortError and the next runs at once. If the worker crashes, the next request starts a new one and
+ * loads the model again (from the IndexedDB cache, so without downloading).
+ */
+import { proxy } from 'comlink';
+import { abortError, DiffusionError } from './errors.ts';
+import { toGenerateResult, type GenerateResult } from './result.ts';
+import { validateRequest } from './validate.ts';
+import { WorkerClient, type WorkerFactory } from './worker-client.ts';
+import type { Device, GenerateRequest, LoadedModelInfo, ModelSource, Progress } from '../worker/protocol.ts';
+
+/** How to run one call: cancellation and progress, as `fetch(input, init)` separates them. */
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+/** Everything needed to (re)start the worker and load the model. */
+export interface DiffusionSetup {
+  readonly model: ModelSource;
+  readonly device: Device;
+  readonly origin: string;
+  readonly wasmPaths?: string;
+  readonly numThreads?: number;
+  readonly workerFactory: WorkerFactory;
+}
+
+let nextRequestId = 1;
+
+/** Runs `task` on `client`, bridging `signal` to the worker's cancel (an AbortSignal cannot cross threads). */
+async function cancellable<T>(client: WorkerClient, signal: AbortSignal | undefined, task: (id: number) => Promise<T>): Promise<T> {
+  signal?.throwIfAborted();
+  const id = nextRequestId++;
+  const onAbort = () => void client.api.cancel(id).catch(() => undefined);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await task(id);
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal.reason);
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Starts a worker and loads the model in it. */
+export async function startWorker(setup: DiffusionSetup, run: RunOptions, onCrash: () => void): Promise<{ client: WorkerClient; info: LoadedModelInfo }> {
+  const client = new WorkerClient(setup.workerFactory, onCrash);
+  const options = { device: setup.device, origin: setup.origin, wasmPaths: setup.wasmPaths, numThreads: setup.numThreads };
+  const onProgress = run.onProgress ? proxy(run.onProgress) : undefined;
+  try {
+    const info = await cancellable(client, run.signal, (id) => client.call((api) => api.load(id, setup.model, options, onProgress)));
+    return { client, info };
+  } catch (error) {
+    client.terminate(error as Error);
+    throw error;
+  }
+}
+
+/** A model loaded in its own worker. Create one with `createDiffusion`. */
+export class Diffusion {
+  readonly #setup: DiffusionSetup;
+  #client: WorkerClient | undefined;
+  #info: LoadedModelInfo;
+  #queue: Promise<unknown> = Promise.resolve();
+  #disposed = false;
+
+  /** @internal Use `createDiffusion`. */
+  constructor(setup: DiffusionSetup, client: WorkerClient, info: LoadedModelInfo) {
+    this.#setup = setup;
+    this.#client = client;
+    this.#info = info;
+  }
+
+  /** What was loaded and how it runs (device, dtype, inpainting support, defaults). */
+  get model(): LoadedModelInfo {
+    return this.#info;
+  }
+
+  /** Generates an image. Bad requests reject with a DiffusionError before anything is queued. */
+  generate(request: GenerateRequest, options: RunOptions = {}): Promise<GenerateResult> {
+    if (this.#disposed) return Promise.reject(new DiffusionError('disposed', 'This Diffusion was disposed.'));
+    try {
+      validateRequest(request, this.#info.defaults);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const run = this.#queue.then(() => this.#run(request, options));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Ends the worker and rejects anything pending or queued. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#client?.terminate(new DiffusionError('disposed', 'This Diffusion was disposed.'));
+    this.#client = undefined;
+  }
+
+  async #run(request: GenerateRequest, options: RunOptions): Promise<GenerateResult> {
+    if (this.#disposed) throw new DiffusionError('disposed', 'This Diffusion was disposed.');
+    options.signal?.throwIfAborted();
+    const client = await this.#ensureWorker(options);
+    const onProgress = options.onProgress ? proxy(options.onProgress) : undefined;
+    const result = await cancellable(client, options.signal, (id) => client.call((api) => api.generate(id, request, onProgress)));
+    return toGenerateResult(result);
+  }
+
+  async #ensureWorker(options: RunOptions): Promise<WorkerClient> {
+    if (this.#client && !this.#client.dead) return this.#client;
+    const { client, info } = await startWorker(this.#setup, options, () => undefined);
+    this.#client = client;
+    this.#info = info;
+    return client;
+  }
+}

@@ -1,0 +1,11 @@
+/** web-diffusion: Stable Diffusion in the browser, on the visitor's GPU. The headless SDK. */
+export { createDiffusion, type DiffusionOptions } from './create-diffusion.ts';
+export { Diffusion, type RunOptions } from './diffusion.ts';
+export { DiffusionError, ErrorCodes, isDiffusionError, type ErrorCode } from './errors.ts';
+export { type GenerateResult } from './result.ts';
+export { SIZE_LIMITS, STEP_LIMITS } from './validate.ts';
+export type { WorkerFactory } from './worker-client.ts';
+export type {
+  Device, FileRef, GenerateRequest, LoadedModelInfo, ModelManifest, ModelSource, OnnxFileRef, Progress, Timings,
+} from '../worker/protocol.ts';
+export type { SchedulerConfig } from '../worker/schedulers/scheduler.ts';

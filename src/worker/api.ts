@@ -1,0 +1,89 @@
+/**
+ * What the worker offers the SDK over Comlink. One model per worker; requests run one at a time, and a
+ * cancelled or failed request leaves the worker ready for the next one.
+ */
+import { transfer } from 'comlink';
+import { abortError, DiffusionError } from '../sdk/errors.ts';
+import { validateRequest } from '../sdk/validate.ts';
+import { loadModel, type LoadedModel } from './models/load-model.ts';
+import { resolveSource } from './models/resolve-source.ts';
+import type { GenerateRequest, LoadedModelInfo, LoadOptions, ModelSource, Progress, WorkerResult } from './protocol.ts';
+import { generate } from './pipelines/generate.ts';
+import { yieldToEventLoop, type RunContext } from './pipelines/run-context.ts';
+import { configureRuntime, resolveBackend } from './runtime/ort.ts';
+
+/** A progress callback proxied from the main thread. */
+export type ProgressCallback = (progress: Progress) => void;
+
+/** The API object `worker.ts` exposes. */
+export class WorkerApi {
+  #model: LoadedModel | undefined;
+  #controllers = new Map<number, AbortController>();
+
+  /** Loads a model (replacing any loaded one) and says how it runs. */
+  async load(id: number, source: ModelSource, options: LoadOptions & { origin?: string }, onProgress?: ProgressCallback): Promise<LoadedModelInfo> {
+    const controller = this.#track(id);
+    try {
+      configureRuntime(options);
+      const manifest = resolveSource(source, options.origin);
+      const { backend } = await resolveBackend(options.device);
+      await this.#model?.release();
+      this.#model = undefined;
+      this.#model = await loadModel(manifest, { backend, signal: controller.signal, onProgress: (p) => onProgress?.(p) });
+      onProgress?.({ phase: 'ready', device: backend });
+      return this.#info(this.#model);
+    } finally {
+      this.#controllers.delete(id);
+    }
+  }
+
+  /** Generates one image; request `id` is what `cancel` names. */
+  async generate(id: number, request: GenerateRequest, onProgress?: ProgressCallback): Promise<WorkerResult> {
+    const controller = this.#track(id);
+    try {
+      const model = this.#model;
+      if (!model) throw new DiffusionError('invalid-argument', 'No model is loaded.');
+      const valid = validateRequest(request, model.manifest.defaults);
+      const context: RunContext = {
+        signal: controller.signal,
+        progress: (p) => onProgress?.(p),
+        checkpoint: async () => {
+          await yieldToEventLoop();
+          if (controller.signal.aborted) throw abortError(controller.signal.reason);
+        },
+      };
+      const result = await generate(model, valid, context);
+      return transfer(result, [result.image.data.buffer]);
+    } finally {
+      this.#controllers.delete(id);
+    }
+  }
+
+  /** Cancels request `id` at its next checkpoint (between U-Net steps); unknown ids are ignored. */
+  cancel(id: number): void {
+    this.#controllers.get(id)?.abort();
+  }
+
+  /** Releases the model's sessions. */
+  async dispose(): Promise<void> {
+    await this.#model?.release();
+    this.#model = undefined;
+  }
+
+  #track(id: number): AbortController {
+    const controller = new AbortController();
+    this.#controllers.set(id, controller);
+    return controller;
+  }
+
+  #info(model: LoadedModel): LoadedModelInfo {
+    return {
+      id: model.manifest.id,
+      device: model.backend,
+      dtype: model.unet.contract.sample.type,
+      unetChannels: model.unet.contract.channels,
+      canEncodeImages: Boolean(model.manifest.vaeEncoder),
+      defaults: model.manifest.defaults ?? {},
+    };
+  }
+}

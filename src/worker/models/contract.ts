@@ -1,0 +1,118 @@
+/**
+ * Reads what each network expects from its ONNX session: tensor names, element types, ranks and whether the
+ * batch dimension can hold 2 (for batched classifier-free guidance). Never hard-coded: the export families
+ * disagree on dtypes, ranks and dimension names (docs/model-contracts.md).
+ */
+import { DiffusionError } from '../../sdk/errors.ts';
+import { inputsOf, outputsOf, type Session, type TensorType, type ValueInfo } from '../runtime/ort.ts';
+
+/** A float input or output, and whether it is float16. */
+export interface FloatValue { readonly name: string; readonly type: 'float32' | 'float16' }
+
+/** The text encoder's contract. */
+export interface TextEncoderContract {
+  readonly inputIds: { readonly name: string; readonly type: 'int32' | 'int64'; readonly length: number };
+  readonly hidden: FloatValue;
+  readonly batchable: boolean;
+}
+
+/** The U-Net's contract. */
+export interface UnetContract {
+  readonly sample: FloatValue;
+  readonly channels: number;
+  readonly timestep: { readonly name: string; readonly type: TensorType; readonly rank: number; readonly perBatch: boolean };
+  readonly hidden: FloatValue;
+  readonly output: FloatValue;
+  readonly batchable: boolean;
+}
+
+/** A VAE half's contract: one image-like input and output. */
+export interface VaeContract {
+  readonly input: FloatValue;
+  readonly output: FloatValue;
+  /** The encoder returns mean + logvar (8 channels) rather than a sampled latent. */
+  readonly returnsParameters: boolean;
+}
+
+function find(values: ValueInfo[], name: string, label: string, kind: 'input' | 'output'): ValueInfo {
+  const value = values.find((v) => v.name === name);
+  if (!value) {
+    const names = values.map((v) => v.name).join(', ') || 'none';
+    throw new DiffusionError('model-contract', `The ${label} has no ${kind} '${name}' (its ${kind}s: ${names}).`, {
+      details: { model: label, missing: name, [kind + 's']: values.map((v) => v.name) },
+    });
+  }
+  return value;
+}
+
+function floatValue(value: ValueInfo, label: string): FloatValue {
+  if (value.type !== 'float32' && value.type !== 'float16') {
+    throw new DiffusionError('model-contract', `The ${label}'s '${value.name}' is ${value.type}; expected float32 or float16.`);
+  }
+  return { name: value.name, type: value.type };
+}
+
+/** A batch dimension can hold 2 when it is symbolic or at least 2. */
+function batchable(value: ValueInfo): boolean {
+  const batch = value.shape[0];
+  return batch === undefined || typeof batch === 'string' || batch < 0 || batch >= 2;
+}
+
+/** Reads the text encoder's contract from its session. */
+export function textEncoderContract(session: Session): TextEncoderContract {
+  const ids = find(inputsOf(session), 'input_ids', 'text encoder', 'input');
+  if (ids.type !== 'int32' && ids.type !== 'int64') {
+    throw new DiffusionError('model-contract', `The text encoder's input_ids is ${ids.type}; expected int32 or int64.`);
+  }
+  const outputs = outputsOf(session);
+  const hidden = outputs.find((o) => o.name === 'last_hidden_state') ?? outputs[0];
+  if (!hidden) throw new DiffusionError('model-contract', 'The text encoder has no outputs.');
+  const length = typeof ids.shape[1] === 'number' && ids.shape[1] > 0 ? ids.shape[1] : 77;
+  return { inputIds: { name: ids.name, type: ids.type, length }, hidden: floatValue(hidden, 'text encoder'), batchable: batchable(ids) };
+}
+
+/** Reads the U-Net's contract from its session. */
+export function unetContract(session: Session): UnetContract {
+  const inputs = inputsOf(session);
+  const sample = find(inputs, 'sample', 'U-Net', 'input');
+  const timestep = find(inputs, 'timestep', 'U-Net', 'input');
+  const hidden = find(inputs, 'encoder_hidden_states', 'U-Net', 'input');
+  const outputs = outputsOf(session);
+  const output = outputs.find((o) => o.name === 'out_sample') ?? outputs[0];
+  if (!output) throw new DiffusionError('model-contract', 'The U-Net has no outputs.');
+  const channels = typeof sample.shape[1] === 'number' && sample.shape[1] > 0 ? sample.shape[1] : 4;
+  if (channels !== 4 && channels !== 9) {
+    throw new DiffusionError('model-contract', `The U-Net takes ${channels} channels; web-diffusion supports 4 (text-to-image) and 9 (inpainting).`);
+  }
+  if (!['float32', 'float16', 'int32', 'int64'].includes(timestep.type)) {
+    throw new DiffusionError('model-contract', `The U-Net's timestep is ${timestep.type}; expected int64, int32, float32 or float16.`);
+  }
+  const perBatch = timestep.shape.length === 1 && timestep.shape[0] !== 1;
+  return {
+    sample: floatValue(sample, 'U-Net'),
+    channels,
+    timestep: { name: timestep.name, type: timestep.type as TensorType, rank: timestep.shape.length, perBatch },
+    hidden: floatValue(hidden, 'U-Net'),
+    output: floatValue(output, 'U-Net'),
+    batchable: batchable(sample) && batchable(hidden),
+  };
+}
+
+/** Reads the VAE decoder's contract from its session. */
+export function vaeDecoderContract(session: Session): VaeContract {
+  const input = find(inputsOf(session), 'latent_sample', 'VAE decoder', 'input');
+  const outputs = outputsOf(session);
+  const output = outputs.find((o) => o.name === 'sample') ?? outputs[0];
+  if (!output) throw new DiffusionError('model-contract', 'The VAE decoder has no outputs.');
+  return { input: floatValue(input, 'VAE decoder'), output: floatValue(output, 'VAE decoder'), returnsParameters: false };
+}
+
+/** Reads the VAE encoder's contract from its session (`latent_parameters` or `latent_sample`). */
+export function vaeEncoderContract(session: Session): VaeContract {
+  const input = find(inputsOf(session), 'sample', 'VAE encoder', 'input');
+  const outputs = outputsOf(session);
+  const output = outputs.find((o) => o.name === 'latent_parameters') ?? outputs.find((o) => o.name === 'latent_sample') ?? outputs[0];
+  if (!output) throw new DiffusionError('model-contract', 'The VAE encoder has no outputs.');
+  const returnsParameters = output.name === 'latent_parameters' || output.shape[1] === 8;
+  return { input: floatValue(input, 'VAE encoder'), output: floatValue(output, 'VAE encoder'), returnsParameters };
+}

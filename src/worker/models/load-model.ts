@@ -1,0 +1,163 @@
+/**
+ * Loads a model: fetches its files (through the IndexedDB cache), reads its settings, creates one ONNX session
+ * per network and reads each session's contract. The VAE encoder is loaded on first use.
+ */
+import { DiffusionError } from '../../sdk/errors.ts';
+import { fetchModelFile, fetchOptionalFile, type FetchOptions } from '../cache/model-cache.ts';
+import type { FileRef, ModelManifest, ModelPart, OnnxFileRef, Progress } from '../protocol.ts';
+import { createSession, releaseSession, type Backend, type Session } from '../runtime/ort.ts';
+import { parseSchedulerConfigJson } from '../schedulers/config.ts';
+import type { SchedulerConfig } from '../schedulers/scheduler.ts';
+import { ClipTokenizer } from '../tokenizer/index.ts';
+import * as contracts from './contract.ts';
+import { externalDataLocations } from './onnx-external-data.ts';
+
+/** A network's session with the contract read from it. */
+export interface Network<C> { readonly session: Session; readonly contract: C }
+
+/** Everything the pipelines need from a loaded model. */
+export interface LoadedModel {
+  readonly manifest: ModelManifest;
+  readonly backend: Backend;
+  readonly tokenizer: ClipTokenizer;
+  readonly padTokenId: number;
+  readonly scalingFactor: number;
+  readonly schedulerConfig: SchedulerConfig;
+  readonly textEncoder: Network<contracts.TextEncoderContract>;
+  readonly unet: Network<contracts.UnetContract>;
+  readonly vaeDecoder: Network<contracts.VaeContract>;
+  /** Loads (once) and returns the VAE encoder; fails with `invalid-model` when the model has none. */
+  vaeEncoder(context: LoadContext): Promise<Network<contracts.VaeContract>>;
+  /** Releases every session. */
+  release(): Promise<void>;
+}
+
+/** How to load: backend, cancellation and progress. */
+export interface LoadContext {
+  readonly backend: Backend;
+  readonly signal?: AbortSignal;
+  readonly onProgress: (progress: Progress) => void;
+}
+
+const SD_DEFAULT_SCHEDULER: SchedulerConfig = {
+  _class_name: 'PNDMScheduler', num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012,
+  beta_schedule: 'scaled_linear', steps_offset: 1, skip_prk_steps: true, set_alpha_to_one: false, clip_sample: false,
+};
+
+function fileName(url: string, manifest: ModelManifest): string {
+  return manifest.baseUrl && url.startsWith(manifest.baseUrl) ? url.slice(manifest.baseUrl.length) : url;
+}
+
+function fetchOptions(context: LoadContext): FetchOptions {
+  return {
+    signal: context.signal,
+    onProgress: (p) => context.onProgress({ phase: 'download', file: p.file, loaded: p.loaded, total: p.total, fromCache: p.fromCache }),
+    onCacheEvent: (e: { file: string; event: 'hit' | 'evicted-corrupt' | 'evicted-stale' | 'stored' }) =>
+      context.onProgress({ phase: 'cache', file: e.file, event: e.event }),
+  } as FetchOptions;
+}
+
+function request(file: FileRef, manifest: ModelManifest) {
+  return { url: file.url, name: fileName(file.url, manifest), modelId: manifest.id, revision: manifest.revision, size: file.size, sha256: file.sha256 };
+}
+
+const text = (bytes: Uint8Array | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
+
+function parseJson(source: string | undefined, label: string): Record<string, unknown> | undefined {
+  if (source === undefined) return undefined;
+  try {
+    return parseSchedulerConfigJson(source) as Record<string, unknown>;
+  } catch (cause) {
+    throw new DiffusionError('invalid-model', `The model's ${label} is not valid JSON.`, { cause });
+  }
+}
+
+/** Fetches an ONNX file and its external data, then creates its session. */
+async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelManifest, context: LoadContext): Promise<Session> {
+  const bytes = await fetchModelFile(request(file, manifest), fetchOptions(context));
+  let locations: string[];
+  try {
+    locations = file.externalData ? file.externalData.map((f) => f.path) : externalDataLocations(bytes);
+  } catch (cause) {
+    throw new DiffusionError('model-load-failed', `The ${label} file is not a valid ONNX model (truncated or corrupt).`, { cause, details: { url: file.url } });
+  }
+  const externalData = [];
+  for (const path of locations) {
+    const ref = file.externalData?.find((f) => f.path === path) ?? { url: new URL(path, file.url).href };
+    externalData.push({ path, data: await fetchModelFile(request(ref, manifest), fetchOptions(context)) });
+  }
+  return createSession(bytes, { backend: context.backend, label, externalData: externalData.length ? externalData : undefined });
+}
+
+async function readSettings(manifest: ModelManifest, context: LoadContext) {
+  const options = fetchOptions(context);
+  const [vocab, merges] = await Promise.all([
+    fetchModelFile(request(manifest.vocab, manifest), options),
+    fetchModelFile(request(manifest.merges, manifest), options),
+  ]);
+  const optional = async (file: FileRef | undefined) => (file ? text(await fetchOptionalFile(request(file, manifest), options)) : undefined);
+  const schedulerRef = manifest.schedulerConfig;
+  const isRef = typeof (schedulerRef as FileRef | undefined)?.url === 'string';
+  const [schedulerText, specialText, vaeText] = await Promise.all([
+    isRef ? optional(schedulerRef as FileRef) : undefined,
+    optional(manifest.specialTokensMap),
+    optional(manifest.vaeConfig),
+  ]);
+  const vocabText = text(vocab) ?? '';
+  const tokenizer = ClipTokenizer.fromFiles(vocabText, text(merges) ?? '');
+  const schedulerConfig = (isRef ? parseJson(schedulerText, 'scheduler_config.json') : schedulerRef) ?? SD_DEFAULT_SCHEDULER;
+  const special = parseJson(specialText, 'special_tokens_map.json');
+  const vae = parseJson(vaeText, 'VAE config.json');
+  return {
+    tokenizer,
+    schedulerConfig: schedulerConfig as SchedulerConfig,
+    padTokenId: manifest.padTokenId ?? padTokenFrom(special, vocabText),
+    scalingFactor: manifest.scalingFactor ?? (typeof vae?.scaling_factor === 'number' ? vae.scaling_factor : 0.18215),
+  };
+}
+
+/** SD 1.x pads with `<|endoftext|>` (49407); SD 2.x / Turbo (OpenCLIP) with `!` (0). */
+function padTokenFrom(special: Record<string, unknown> | undefined, vocabText: string): number {
+  const pad = special?.pad_token;
+  const content = typeof pad === 'string' ? pad : (pad as { content?: string } | undefined)?.content;
+  if (!content || content === '<|endoftext|>') return 49407;
+  const id = (JSON.parse(vocabText) as Record<string, number>)[content];
+  return typeof id === 'number' ? id : 49407;
+}
+
+/** Loads every network of `manifest` except the VAE encoder, reporting progress per file and per session. */
+export async function loadModel(manifest: ModelManifest, context: LoadContext): Promise<LoadedModel> {
+  const settings = await readSettings(manifest, context);
+  const parts: ModelPart[] = ['textEncoder', 'unet', 'vaeDecoder'];
+  const sessions: Session[] = [];
+  const step = async (part: ModelPart, file: OnnxFileRef, label: string) => {
+    const session = await loadNetwork(file, label, manifest, context);
+    sessions.push(session);
+    context.onProgress({ phase: 'session', model: part, loaded: sessions.length, total: parts.length });
+    return session;
+  };
+  try {
+    const te = await step('textEncoder', manifest.textEncoder, 'text encoder');
+    const textEncoder = { session: te, contract: contracts.textEncoderContract(te) };
+    const un = await step('unet', manifest.unet, 'U-Net');
+    const unet = { session: un, contract: contracts.unetContract(un) };
+    const vd = await step('vaeDecoder', manifest.vaeDecoder, 'VAE decoder');
+    const vaeDecoder = { session: vd, contract: contracts.vaeDecoderContract(vd) };
+    let encoder: Promise<Network<contracts.VaeContract>> | undefined;
+    return {
+      manifest, backend: context.backend, ...settings, textEncoder, unet, vaeDecoder,
+      vaeEncoder: (later: LoadContext) => (encoder ??= loadEncoder(manifest, later, sessions).catch((error) => { encoder = undefined; throw error; })),
+      release: async () => { await Promise.all(sessions.map(releaseSession)); },
+    };
+  } catch (error) {
+    await Promise.all(sessions.map(releaseSession));
+    throw error;
+  }
+}
+
+async function loadEncoder(manifest: ModelManifest, context: LoadContext, sessions: Session[]) {
+  if (!manifest.vaeEncoder) throw new DiffusionError('invalid-model', `The model '${manifest.id}' has no VAE encoder, which image-to-image and inpainting need.`);
+  const session = await loadNetwork(manifest.vaeEncoder, 'VAE encoder', manifest, context);
+  sessions.push(session);
+  return { session, contract: contracts.vaeEncoderContract(session) };
+}

@@ -1,0 +1,82 @@
+/**
+ * Named models that resolve to public repositories. Tests never download these; the demo lists them.
+ * Sizes are what a visitor downloads once; fp16 presets need a WebGPU adapter with `shader-f16`.
+ */
+import type { ModelManifest } from '../protocol.ts';
+
+const hub = (repo: string, path: string) => `https://huggingface.co/${repo}/resolve/main/${path}`;
+
+/** SD-Turbo, fp16, int64 timestep: 1-4 steps, no guidance. ~2.5 GB; needs `shader-f16`. */
+const sdTurbo: ModelManifest = {
+  id: 'sd-turbo',
+  revision: 'main',
+  textEncoder: { url: hub('schmuell/sd-turbo-ort-web', 'text_encoder/model.onnx') },
+  unet: { url: hub('schmuell/sd-turbo-ort-web', 'unet/model.onnx') },
+  vaeDecoder: { url: hub('schmuell/sd-turbo-ort-web', 'vae_decoder/model.onnx') },
+  vocab: { url: hub('stabilityai/sd-turbo', 'tokenizer/vocab.json') },
+  merges: { url: hub('stabilityai/sd-turbo', 'tokenizer/merges.txt') },
+  schedulerConfig: {
+    _class_name: 'EulerDiscreteScheduler',
+    num_train_timesteps: 1000,
+    beta_start: 0.00085,
+    beta_end: 0.012,
+    beta_schedule: 'scaled_linear',
+    prediction_type: 'epsilon',
+    timestep_spacing: 'trailing',
+    steps_offset: 1,
+    interpolation_type: 'linear',
+    use_karras_sigmas: false,
+  },
+  padTokenId: 0,
+  scalingFactor: 0.18215,
+  defaults: { steps: 1, guidanceScale: 0, width: 512, height: 512, scheduler: 'EulerDiscreteScheduler' },
+};
+
+/** Stable Diffusion 1.5, fp32 optimum export with external U-Net weights (3.44 GB). ~5.2 GB in all. */
+const sd15: ModelManifest = {
+  id: 'sd-1.5',
+  revision: 'main',
+  baseUrl: hub('onnx-community/stable-diffusion-v1-5-ONNX', ''),
+  textEncoder: { url: 'text_encoder/model.onnx' },
+  unet: { url: 'unet/model.onnx' },
+  vaeDecoder: { url: 'vae_decoder/model.onnx' },
+  vaeEncoder: { url: 'vae_encoder/model.onnx' },
+  vocab: { url: 'tokenizer/vocab.json' },
+  merges: { url: 'tokenizer/merges.txt' },
+  schedulerConfig: { url: 'scheduler/scheduler_config.json' },
+  padTokenId: 49407,
+  scalingFactor: 0.18215,
+  defaults: { steps: 20, guidanceScale: 7.5, width: 512, height: 512 },
+};
+
+/** Stable Diffusion 2 inpainting, fp16, 9-channel U-Net. ~2.6 GB; needs `shader-f16`. */
+const sd2Inpainting: ModelManifest = {
+  id: 'sd-2-inpainting',
+  revision: 'main',
+  baseUrl: hub('jdp8/sd-2-inpainting-ort-web-fp16', ''),
+  textEncoder: { url: 'text_encoder/model.onnx' },
+  unet: { url: 'unet/model.onnx' },
+  vaeDecoder: { url: 'vae_decoder/model.onnx' },
+  vaeEncoder: { url: 'vae_encoder/model.onnx' },
+  vocab: { url: hub('stabilityai/stable-diffusion-2-inpainting', 'tokenizer/vocab.json') },
+  merges: { url: hub('stabilityai/stable-diffusion-2-inpainting', 'tokenizer/merges.txt') },
+  schedulerConfig: { url: hub('stabilityai/stable-diffusion-2-inpainting', 'scheduler/scheduler_config.json') },
+  padTokenId: 0,
+  scalingFactor: 0.18215,
+  defaults: { steps: 25, guidanceScale: 7.5, width: 512, height: 512 },
+};
+
+/** The presets by name, with what each needs from the browser. */
+export const presets = {
+  'sd-turbo': { manifest: sdTurbo, downloadBytes: 2_510_000_000, needsShaderF16: true },
+  'sd-1.5': { manifest: sd15, downloadBytes: 5_200_000_000, needsShaderF16: false },
+  'sd-2-inpainting': { manifest: sd2Inpainting, downloadBytes: 2_600_000_000, needsShaderF16: true },
+} as const satisfies Record<string, { manifest: ModelManifest; downloadBytes: number; needsShaderF16: boolean }>;
+
+/** A preset's name. */
+export type PresetName = keyof typeof presets;
+
+/** True when `name` names a preset. */
+export function isPresetName(name: string): name is PresetName {
+  return Object.prototype.hasOwnProperty.call(presets, name);
+}

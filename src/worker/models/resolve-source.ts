@@ -1,0 +1,83 @@
+/**
+ * Turns what the user passed as `model` (a preset name, a folder URL, or a manifest) into a manifest whose
+ * file URLs are all absolute.
+ */
+import { DiffusionError } from '../../sdk/errors.ts';
+import type { FileRef, ModelManifest, ModelSource, OnnxFileRef } from '../protocol.ts';
+import { isPresetName, presets } from './presets.ts';
+
+/** The Hugging Face diffusers-ONNX folder layout, relative to the folder. */
+function folderManifest(folder: string): ModelManifest {
+  const base = folder.endsWith('/') ? folder : `${folder}/`;
+  return {
+    id: base,
+    baseUrl: base,
+    textEncoder: { url: 'text_encoder/model.onnx' },
+    unet: { url: 'unet/model.onnx' },
+    vaeDecoder: { url: 'vae_decoder/model.onnx' },
+    vaeEncoder: { url: 'vae_encoder/model.onnx' },
+    vocab: { url: 'tokenizer/vocab.json' },
+    merges: { url: 'tokenizer/merges.txt' },
+    schedulerConfig: { url: 'scheduler/scheduler_config.json' },
+    specialTokensMap: { url: 'tokenizer/special_tokens_map.json' },
+    vaeConfig: { url: 'vae_decoder/config.json' },
+  };
+}
+
+function absolute(url: string, base: string | undefined): string {
+  try {
+    return new URL(url, base).href;
+  } catch (cause) {
+    throw new DiffusionError('invalid-model', `'${url}' is not a valid URL${base ? ` relative to ${base}` : ''}.`, { cause });
+  }
+}
+
+function resolveFile<T extends FileRef>(file: T, base: string | undefined): T {
+  return { ...file, url: absolute(file.url, base) };
+}
+
+function resolveOnnx(file: OnnxFileRef, base: string | undefined): OnnxFileRef {
+  const resolved = resolveFile(file, base);
+  return file.externalData ? { ...resolved, externalData: file.externalData.map((f) => resolveFile(f, base)) } : resolved;
+}
+
+const isFileRef = (value: unknown): value is FileRef => typeof (value as FileRef)?.url === 'string';
+
+/** Checks a manifest's required parts and makes every URL absolute (relative to `baseUrl`, then `origin`). */
+export function resolveManifest(manifest: ModelManifest, origin?: string): ModelManifest {
+  for (const part of ['textEncoder', 'unet', 'vaeDecoder', 'vocab', 'merges'] as const) {
+    if (!isFileRef(manifest[part])) throw new DiffusionError('invalid-model', `The model manifest has no '${part}' file.`, { details: { missing: part } });
+  }
+  if (typeof manifest.id !== 'string' || !manifest.id) throw new DiffusionError('invalid-model', 'The model manifest needs an `id`.');
+  const base = manifest.baseUrl ? absolute(manifest.baseUrl, origin) : origin;
+  const optional = <T extends FileRef>(file: T | undefined) => (file ? resolveFile(file, base) : undefined);
+  return {
+    ...manifest,
+    baseUrl: base,
+    textEncoder: resolveOnnx(manifest.textEncoder, base),
+    unet: resolveOnnx(manifest.unet, base),
+    vaeDecoder: resolveOnnx(manifest.vaeDecoder, base),
+    vaeEncoder: manifest.vaeEncoder ? resolveOnnx(manifest.vaeEncoder, base) : undefined,
+    vocab: resolveFile(manifest.vocab, base),
+    merges: resolveFile(manifest.merges, base),
+    schedulerConfig: isFileRef(manifest.schedulerConfig) ? resolveFile(manifest.schedulerConfig, base) : manifest.schedulerConfig,
+    specialTokensMap: optional(manifest.specialTokensMap),
+    vaeConfig: optional(manifest.vaeConfig),
+  };
+}
+
+/** Resolves a preset name, folder URL (absolute, or relative to `origin`) or manifest to an absolute manifest. */
+export function resolveSource(source: ModelSource, origin?: string): ModelManifest {
+  if (typeof source === 'string') {
+    if (isPresetName(source)) return resolveManifest(presets[source].manifest, origin);
+    if (!source.trim()) throw new DiffusionError('invalid-model', 'The model is an empty string; give a preset name, a folder URL or a manifest.');
+    const looksLikeUrl = /^(https?:|blob:|data:|\.{0,2}\/)/.test(source) || source.includes('/');
+    if (!looksLikeUrl) {
+      const names = Object.keys(presets).join(', ');
+      throw new DiffusionError('invalid-model', `Unknown model '${source}'. Use a preset (${names}), a folder URL or a manifest.`, { details: { presets: Object.keys(presets) } });
+    }
+    return resolveManifest(folderManifest(absolute(source, origin)), origin);
+  }
+  if (typeof source !== 'object' || source === null) throw new DiffusionError('invalid-model', 'The model must be a preset name, a folder URL or a manifest object.');
+  return resolveManifest(source, origin);
+}

@@ -1,0 +1,89 @@
+/**
+ * The denoising loop: for each timestep, scale the input, predict noise with the U-Net (both guidance
+ * branches in one batch where the model allows), mix them, and let the scheduler step.
+ */
+import { DiffusionError } from '../../sdk/errors.ts';
+import type { LoadedModel } from '../models/load-model.ts';
+import { floatData, runSession } from '../runtime/ort.ts';
+import type { Scheduler } from '../schedulers/scheduler.ts';
+import type { TorchGenerator } from '../tensor/random.ts';
+import type { PromptEmbeddings } from './encode-prompt.ts';
+import { floatTensor, hasNonFinite, timestepTensor } from './feeds.ts';
+
+/** What the loop needs besides the model. */
+export interface DenoiseOptions {
+  readonly scheduler: Scheduler;
+  readonly timesteps: readonly number[];
+  readonly text: PromptEmbeddings;
+  readonly guidanceScale: number;
+  readonly generator: TorchGenerator;
+  /** [channels, h, w] of the latents. */
+  readonly latentShape: readonly [number, number, number];
+  /** Channels appended to the scaled latents (inpainting U-Nets: mask + masked-image latents). */
+  readonly extraChannels?: Float32Array;
+  /** Called after each step (inpainting with a 4-channel U-Net puts the known region back here). */
+  readonly afterStep?: (latents: Float32Array, index: number) => Float32Array;
+  /** Checked between steps; throws to cancel. */
+  readonly beforeStep: (index: number) => Promise<void>;
+  readonly onStep: (step: number, totalSteps: number, ms: number) => void;
+}
+
+function withExtraChannels(input: Float32Array, extra: Float32Array | undefined): Float32Array {
+  if (!extra) return input;
+  const joined = new Float32Array(input.length + extra.length);
+  joined.set(input, 0);
+  joined.set(extra, input.length);
+  return joined;
+}
+
+async function predictNoise(model: LoadedModel, input: Float32Array, t: number, options: DenoiseOptions): Promise<Float32Array> {
+  const { session, contract } = model.unet;
+  const [, h, w] = options.latentShape;
+  const channels = input.length / (h * w);
+  const run = async (sample: Float32Array, batch: number, hidden: ReturnType<typeof floatTensor>) => {
+    const outputs = await runSession(session, {
+      [contract.sample.name]: floatTensor(sample, [batch, channels, h, w], contract.sample.type),
+      [contract.timestep.name]: timestepTensor(t, contract.timestep, batch),
+      [contract.hidden.name]: hidden,
+    }, 'U-Net');
+    return floatData(outputs[contract.output.name]);
+  };
+  const { text, guidanceScale } = options;
+  if (!text.guided) return run(input, 1, text.single[0]);
+  let uncond: Float32Array;
+  let cond: Float32Array;
+  if (text.batched) {
+    const both = new Float32Array(input.length * 2);
+    both.set(input, 0);
+    both.set(input, input.length);
+    const out = await run(both, 2, text.batched);
+    const size = out.length / 2;
+    uncond = out.subarray(0, size);
+    cond = out.subarray(size);
+  } else {
+    uncond = await run(input, 1, text.single[0]);
+    cond = await run(input, 1, text.single[1]);
+  }
+  const mixed = new Float32Array(uncond.length);
+  for (let i = 0; i < mixed.length; i += 1) mixed[i] = uncond[i] + guidanceScale * (cond[i] - uncond[i]);
+  return mixed;
+}
+
+/** Runs the loop from `latents` and returns the denoised latents. */
+export async function denoise(model: LoadedModel, latents: Float32Array, options: DenoiseOptions): Promise<Float32Array> {
+  const { scheduler, timesteps } = options;
+  for (let i = 0; i < timesteps.length; i += 1) {
+    await options.beforeStep(i);
+    const started = performance.now();
+    const t = timesteps[i];
+    const input = withExtraChannels(scheduler.scaleModelInput(latents, t), options.extraChannels);
+    const noise = await predictNoise(model, input, t, options);
+    if (hasNonFinite(noise)) {
+      throw new DiffusionError('nan-output', `The U-Net produced NaN or infinite values at step ${i + 1} (timestep ${t}). fp16 models on some GPUs do this; try an fp32 variant or device: "wasm".`, { details: { step: i + 1, timestep: t } });
+    }
+    latents = scheduler.step(noise, t, latents, options.generator);
+    if (options.afterStep) latents = options.afterStep(latents, i);
+    options.onStep(i + 1, timesteps.length, performance.now() - started);
+  }
+  return latents;
+}

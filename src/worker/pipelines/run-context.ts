@@ -1,0 +1,27 @@
+/** What a pipeline run gets from the worker API: progress reporting and a cancellation checkpoint. */
+import type { Progress } from '../protocol.ts';
+
+/** Per-request services for a pipeline. */
+export interface RunContext {
+  /** Reports progress to the caller. */
+  progress(progress: Progress): void;
+  /** Lets queued messages (a cancel) in, then throws an AbortError if the request was cancelled. */
+  checkpoint(): Promise<void>;
+  readonly signal: AbortSignal;
+}
+
+const channel = typeof MessageChannel === 'function' ? new MessageChannel() : undefined;
+const waiting: (() => void)[] = [];
+if (channel) channel.port1.onmessage = () => waiting.shift()?.();
+
+/**
+ * Yields to the event loop so a `cancel` message can arrive between U-Net steps. A MessageChannel post
+ * costs microseconds; setTimeout(0) is clamped to 4 ms once nested.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  if (!channel) return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(0);
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * Text-to-image, as a numbered recipe (the shape of diffusers' StableDiffusionPipeline.__call__).
+ */
+import type { ValidRequest } from '../../sdk/validate.ts';
+import type { LoadedModel } from '../models/load-model.ts';
+import type { WorkerResult } from '../protocol.ts';
+import { createScheduler } from '../schedulers/registry.ts';
+import type { SchedulerConfig } from '../schedulers/scheduler.ts';
+import { TorchGenerator } from '../tensor/random.ts';
+import { decodeLatents } from './decode-latents.ts';
+import { denoise } from './denoise.ts';
+import { encodePrompt } from './encode-prompt.ts';
+import type { RunContext } from './run-context.ts';
+
+/** Generates one image from text. */
+export async function textToImage(model: LoadedModel, request: ValidRequest & { schedulerConfig: SchedulerConfig }, context: RunContext): Promise<WorkerResult> {
+  const started = performance.now();
+  const { width, height, guidanceScale, seed } = request;
+
+  // 1. Scheduler: the requested sampler over the model's own config (betas etc. stay the model's).
+  const scheduler = createScheduler(request.schedulerConfig);
+  scheduler.setTimesteps(request.steps);
+
+  // 2. Encode the prompt (and the negative prompt when guidance is on).
+  context.progress({ phase: 'encode' });
+  const encodeStart = performance.now();
+  const text = await encodePrompt(model, request.prompt, request.negativePrompt, guidanceScale);
+  const encodeMs = performance.now() - encodeStart;
+  await context.checkpoint();
+
+  // 3. Initial latents: torch.randn from the seed, as diffusers does with a CPU generator, times initNoiseSigma.
+  const latentShape = [4, height / 8, width / 8] as const;
+  const generator = new TorchGenerator(seed);
+  const latents = generator.randn(latentShape[0] * latentShape[1] * latentShape[2]);
+  for (let i = 0; i < latents.length; i += 1) latents[i] *= scheduler.initNoiseSigma;
+
+  // 4. Denoise.
+  const stepMs: number[] = [];
+  const denoised = await denoise(model, latents, {
+    scheduler, timesteps: scheduler.timesteps, text, guidanceScale, generator, latentShape,
+    beforeStep: () => context.checkpoint(),
+    onStep: (step, totalSteps, ms) => { stepMs.push(ms); context.progress({ phase: 'denoise', step, totalSteps }); },
+  });
+
+  // 5. Decode to pixels.
+  context.progress({ phase: 'decode' });
+  const decodeStart = performance.now();
+  const image = await decodeLatents(model, denoised, width, height);
+  const decodeMs = performance.now() - decodeStart;
+
+  const timings = { encode: encodeMs, denoise: stepMs, decode: decodeMs, total: performance.now() - started };
+  return { image, seed, timings, scheduler: scheduler.config as WorkerResult['scheduler'] };
+}

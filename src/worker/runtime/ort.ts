@@ -1,0 +1,131 @@
+/**
+ * The only module that imports onnxruntime-web. Everything else talks to ONNX through these few functions,
+ * so the backend choice, its settings and its error messages are handled in one place.
+ *
+ * We use the `onnxruntime-web/webgpu` build: its native WebGPU EP refuses fp16 models clearly on adapters
+ * without `shader-f16` (the default JSEP build silently returns zeros), and it carries the WASM EP too.
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+import { DiffusionError } from '../../sdk/errors.ts';
+import { fromFloat16Bits } from '../tensor/float16.ts';
+
+/** A created ONNX session (opaque outside this module). */
+export type Session = ort.InferenceSession;
+/** An ONNX tensor (opaque outside this module). */
+export type OrtTensor = ort.Tensor;
+/** The element types the pipeline feeds. */
+export type TensorType = 'float32' | 'float16' | 'int32' | 'int64';
+
+/** One input or output as the session declares it. */
+export interface ValueInfo {
+  readonly name: string;
+  readonly type: string;
+  /** Dimensions: numbers when fixed, strings for symbolic ones. Empty for a scalar. */
+  readonly shape: readonly (number | string)[];
+}
+
+/** The backend a session runs on. */
+export type Backend = 'webgpu' | 'wasm';
+
+let configured = false;
+
+/** Sets ORT's global options once per worker (threads, where the .wasm lives). */
+export function configureRuntime(options: { wasmPaths?: string; numThreads?: number }): void {
+  if (configured) return;
+  configured = true;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const cores = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1;
+  // Threads need SharedArrayBuffer, which only cross-origin isolated pages have.
+  ort.env.wasm.numThreads = isolated ? Math.max(1, Math.min(options.numThreads ?? cores, 4)) : 1;
+  if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+  ort.env.logLevel = 'error';
+}
+
+/** The little of WebGPU's adapter we read (declared here so the package needs no @webgpu/types). */
+interface Adapter { readonly features: ReadonlySet<string> }
+interface Gpu { requestAdapter(options?: { powerPreference?: string }): Promise<Adapter | null> }
+
+/** The adapter WebGPU would use, or null where WebGPU is missing. */
+export async function requestAdapter(): Promise<Adapter | null> {
+  const gpu = (globalThis.navigator as (Navigator & { gpu?: Gpu }) | undefined)?.gpu;
+  if (!gpu) return null;
+  return gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+}
+
+/** Picks the backend: `auto` means WebGPU when an adapter exists, else WASM; an explicit unavailable one fails. */
+export async function resolveBackend(device: 'auto' | Backend): Promise<{ backend: Backend; shaderF16: boolean }> {
+  if (device === 'wasm') return { backend: 'wasm', shaderF16: false };
+  const adapter = await requestAdapter();
+  if (!adapter) {
+    if (device === 'webgpu') throw new DiffusionError('unsupported-device', 'WebGPU is not available in this browser (no adapter). Use device: "wasm" or "auto".');
+    return { backend: 'wasm', shaderF16: false };
+  }
+  return { backend: 'webgpu', shaderF16: adapter.features.has('shader-f16') };
+}
+
+/** Creates a session from model bytes (plus external data files by their recorded names). */
+export async function createSession(
+  bytes: Uint8Array,
+  options: { backend: Backend; label: string; externalData?: { path: string; data: Uint8Array }[] },
+): Promise<Session> {
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      executionProviders: [options.backend],
+      graphOptimizationLevel: 'all',
+      externalData: options.externalData,
+    });
+  } catch (cause) {
+    const text = String((cause as Error)?.message ?? cause);
+    if (/f16|float16|shader-f16/i.test(text) && options.backend === 'webgpu') {
+      throw new DiffusionError('fp16-unsupported', `${options.label} is a float16 model, and this GPU adapter lacks 'shader-f16'. Use an fp32 variant or device: "wasm".`, { cause });
+    }
+    throw new DiffusionError('model-load-failed', `Could not load ${options.label}: ${text}`, { cause, details: { model: options.label } });
+  }
+}
+
+/** The declared inputs of a session, in order. */
+export function inputsOf(session: Session): ValueInfo[] {
+  return describe(session.inputNames, session.inputMetadata);
+}
+
+/** The declared outputs of a session, in order. */
+export function outputsOf(session: Session): ValueInfo[] {
+  return describe(session.outputNames, session.outputMetadata);
+}
+
+function describe(names: readonly string[], metadata: readonly ort.InferenceSession.ValueMetadata[]): ValueInfo[] {
+  return names.map((name, i) => {
+    const meta = metadata?.[i];
+    return meta?.isTensor ? { name, type: meta.type, shape: [...meta.shape] } : { name, type: 'unknown', shape: [] };
+  });
+}
+
+/** Makes a tensor of `type` from plain numbers or a matching typed array. */
+export function makeTensor(type: TensorType, data: Float32Array | Uint16Array | Int32Array | BigInt64Array, dims: readonly number[]): OrtTensor {
+  return new ort.Tensor(type, data, dims);
+}
+
+/** Runs a session; failures become DiffusionErrors (`device-lost` when the GPU went away). */
+export async function runSession(session: Session, feeds: Record<string, OrtTensor>, label: string): Promise<Record<string, OrtTensor>> {
+  try {
+    return await session.run(feeds);
+  } catch (cause) {
+    const text = String((cause as Error)?.message ?? cause);
+    const code = /device (was )?lost|destroyed|GPUDevice/i.test(text) ? 'device-lost' : 'inference-failed';
+    throw new DiffusionError(code, `${label} failed: ${text}`, { cause, details: { model: label } });
+  }
+}
+
+/** The values of a float tensor as float32 (float16 outputs are widened). */
+export function floatData(tensor: OrtTensor): Float32Array {
+  const data = tensor.data as unknown;
+  if (data instanceof Float32Array) return data;
+  if (data instanceof Uint16Array) return fromFloat16Bits(data);
+  if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
+  throw new DiffusionError('model-contract', `Expected a float tensor, got ${tensor.type}.`);
+}
+
+/** Releases a session's native memory. */
+export async function releaseSession(session: Session | undefined): Promise<void> {
+  await session?.release().catch(() => undefined);
+}

@@ -1,0 +1,56 @@
+/**
+ * IEEE 754 half precision <-> float32, for models whose float inputs and outputs are float16
+ * (Olive exports with `keep_io_types: false`).
+ */
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** Rounds float32 values to half-precision bit patterns (round to nearest even, overflow to infinity). */
+export function toFloat16Bits(values: Float32Array): Uint16Array {
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i += 1) out[i] = floatToHalf(values[i]);
+  return out;
+}
+
+/** Decodes half-precision bit patterns to float32. */
+export function fromFloat16Bits(bits: Uint16Array): Float32Array {
+  const out = new Float32Array(bits.length);
+  for (let i = 0; i < bits.length; i += 1) out[i] = halfToFloat(bits[i]);
+  return out;
+}
+
+function floatToHalf(value: number): number {
+  f32[0] = value;
+  const x = u32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exponent = (x >>> 23) & 0xff;
+  let mantissa = x & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
+  let e = exponent - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mantissa |= 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    let rounded = mantissa >> shift;
+    const rest = mantissa & ((1 << shift) - 1);
+    if (rest > half || (rest === half && rounded & 1)) rounded += 1;
+    return sign | rounded;
+  }
+  let rounded = mantissa >> 13;
+  const rest = mantissa & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && rounded & 1)) rounded += 1;
+  if (rounded === 0x400) { rounded = 0; e += 1; if (e >= 0x1f) return sign | 0x7c00; }
+  return sign | (e << 10) | rounded;
+}
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 31) return fraction ? NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
