@@ -4,7 +4,7 @@
  * loads the model again (from the IndexedDB cache, so without downloading).
  */
 import { proxy } from 'comlink';
-import { abortError, DiffusionError } from './errors.ts';
+import { abortError, DiffusionError, isDiffusionError } from './errors.ts';
 import { toGenerateResult, type GenerateResult } from './result.ts';
 import { validateRequest } from './validate.ts';
 import { WorkerClient, type WorkerFactory } from './worker-client.ts';
@@ -104,8 +104,14 @@ export class Diffusion {
     options.signal?.throwIfAborted();
     const client = await this.#ensureWorker(options);
     const onProgress = options.onProgress ? proxy(options.onProgress) : undefined;
-    const result = await cancellable(client, options.signal, (id) => client.call((api) => api.generate(id, request, onProgress)));
-    return toGenerateResult(result);
+    try {
+      const result = await cancellable(client, options.signal, (id) => client.call((api) => api.generate(id, request, onProgress)));
+      return toGenerateResult(result);
+    } catch (error) {
+      // A lost GPU device cannot be revived inside the same worker: start afresh on the next request.
+      if (isDiffusionError(error, 'device-lost')) client.terminate(error);
+      throw error;
+    }
   }
 
   async #ensureWorker(options: RunOptions): Promise<WorkerClient> {
