@@ -24,6 +24,7 @@ export interface ValidRequest {
   readonly image?: ImageData;
   readonly mask?: ImageData;
   readonly strength: number;
+  readonly maskBlur?: number;
 }
 
 /** Per-model defaults applied to fields the request leaves out. */
@@ -64,8 +65,8 @@ function checkSeed(value: unknown): number {
   return value;
 }
 
-function checkStrength(value: unknown): number {
-  if (value === undefined) return 0.8;
+function checkStrength(value: unknown, inpainting: boolean): number {
+  if (value === undefined) return inpainting ? 1 : 0.8;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
     throw new DiffusionError('invalid-strength', `strength must be a number from 0 to 1; got ${String(value)}.`, { details: { strength: value } });
   }
@@ -79,6 +80,25 @@ function checkText(name: 'prompt' | 'negativePrompt', value: unknown): string {
   return value;
 }
 
+function isImageData(value: unknown): value is ImageData {
+  const image = value as ImageData;
+  return typeof image === 'object' && image !== null && typeof image.width === 'number' && typeof image.height === 'number'
+    && image.data instanceof Uint8ClampedArray && image.data.length === image.width * image.height * 4;
+}
+
+function checkImage(name: 'image' | 'mask', value: unknown): ImageData | undefined {
+  if (value === undefined) return undefined;
+  const code = name === 'mask' ? 'invalid-mask' : 'invalid-image';
+  if (!isImageData(value)) throw new DiffusionError(code, `${name} must be ImageData (the SDK converts images, canvases, bitmaps and Blobs).`);
+  if (value.width === 0 || value.height === 0) throw new DiffusionError(code, `${name} is empty (${value.width}x${value.height}).`);
+  if (name === 'image' && (value.width > SIZE_LIMITS.max || value.height > SIZE_LIMITS.max)) {
+    throw new DiffusionError('image-too-large', `The image is ${value.width}x${value.height}; the limit is ${SIZE_LIMITS.max}x${SIZE_LIMITS.max} pixels.`, { details: { width: value.width, height: value.height, max: SIZE_LIMITS.max } });
+  }
+  return value;
+}
+
+const floor8 = (n: number) => Math.max(SIZE_LIMITS.min, n - (n % SIZE_LIMITS.multiple));
+
 /** Validates `request` and fills defaults (the model's, then SD's usual 512x512, 20 steps, guidance 7.5). */
 export function validateRequest(request: GenerateRequest, defaults: RequestDefaults = {}): ValidRequest {
   if (typeof request !== 'object' || request === null) throw new DiffusionError('invalid-argument', 'generate() takes a request object.');
@@ -89,17 +109,24 @@ export function validateRequest(request: GenerateRequest, defaults: RequestDefau
   if (request.mask !== undefined && request.image === undefined) {
     throw new DiffusionError('invalid-mask', 'A mask needs an image to inpaint; pass `image` too.');
   }
+  const image = checkImage('image', request.image);
+  const mask = checkImage('mask', request.mask);
+  const maskBlur = request.maskBlur;
+  if (maskBlur !== undefined && (typeof maskBlur !== 'number' || !Number.isFinite(maskBlur) || maskBlur < 0 || maskBlur > 256)) {
+    throw new DiffusionError('invalid-mask', `maskBlur must be a number of pixels from 0 to 256; got ${String(maskBlur)}.`);
+  }
   return {
     prompt: checkText('prompt', request.prompt),
     negativePrompt: request.negativePrompt === undefined ? '' : checkText('negativePrompt', request.negativePrompt),
-    width: checkSize('width', request.width ?? defaults.width ?? 512),
-    height: checkSize('height', request.height ?? defaults.height ?? 512),
+    width: checkSize('width', request.width ?? (image ? floor8(image.width) : defaults.width ?? 512)),
+    height: checkSize('height', request.height ?? (image ? floor8(image.height) : defaults.height ?? 512)),
     steps: checkSteps(request.steps ?? defaults.steps ?? 20),
     guidanceScale: checkGuidance(request.guidanceScale ?? defaults.guidanceScale ?? 7.5),
     seed: checkSeed(request.seed),
     scheduler,
-    image: request.image,
-    mask: request.mask,
-    strength: checkStrength(request.strength),
+    image,
+    mask,
+    strength: checkStrength(request.strength, mask !== undefined),
+    maskBlur,
   };
 }

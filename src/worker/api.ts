@@ -47,6 +47,7 @@ export class WorkerApi {
       const context: RunContext = {
         signal: controller.signal,
         progress: (p) => onProgress?.(p),
+        load: { backend: model.backend, signal: controller.signal, onProgress: (p) => onProgress?.(p) },
         checkpoint: async () => {
           await yieldToEventLoop();
           if (controller.signal.aborted) throw abortError(controller.signal.reason);

@@ -74,12 +74,14 @@ export interface GenerateRequest {
   readonly scheduler?: string | SchedulerConfig;
   /** 0..2^32-1; random when omitted. The result says which seed was used. */
   readonly seed?: number;
-  /** Image-to-image / inpainting input (RGBA). */
+  /** Image-to-image / inpainting input. It is scaled to width x height, which default to its own size rounded down to a multiple of 8. */
   readonly image?: ImageData;
-  /** Inpainting mask (white = repaint), same size as `image`. */
+  /** Inpainting mask (white = repaint), scaled to the image's size like the image. */
   readonly mask?: ImageData;
-  /** How much of the image to repaint, 0..1 (image-to-image). */
+  /** How far to move from the image, 0..1: 0 returns it (through the VAE), 1 ignores it. Default 0.8, or 1 with a mask. */
   readonly strength?: number;
+  /** Inpainting: feather of the final composite in pixels (default 4); pixels beyond it come back unchanged. */
+  readonly maskBlur?: number;
 }
 
 /** Progress, as a union on `phase` with raw counts (never percentages). */

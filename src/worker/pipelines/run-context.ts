@@ -1,4 +1,5 @@
 /** What a pipeline run gets from the worker API: progress reporting and a cancellation checkpoint. */
+import type { LoadContext } from '../models/load-model.ts';
 import type { Progress } from '../protocol.ts';
 
 /** Per-request services for a pipeline. */
@@ -8,6 +9,8 @@ export interface RunContext {
   /** Lets queued messages (a cancel) in, then throws an AbortError if the request was cancelled. */
   checkpoint(): Promise<void>;
   readonly signal: AbortSignal;
+  /** How to load networks on first use (the VAE encoder). */
+  readonly load: LoadContext;
 }
 
 const channel = typeof MessageChannel === 'function' ? new MessageChannel() : undefined;

@@ -1,19 +1,18 @@
 /**
  * Text-to-image, as a numbered recipe (the shape of diffusers' StableDiffusionPipeline.__call__).
  */
-import type { ValidRequest } from '../../sdk/validate.ts';
 import type { LoadedModel } from '../models/load-model.ts';
 import type { WorkerResult } from '../protocol.ts';
 import { createScheduler } from '../schedulers/registry.ts';
-import type { SchedulerConfig } from '../schedulers/scheduler.ts';
 import { TorchGenerator } from '../tensor/random.ts';
 import { decodeLatents } from './decode-latents.ts';
 import { denoise } from './denoise.ts';
 import { encodePrompt } from './encode-prompt.ts';
+import type { PipelineRequest } from './generate.ts';
 import type { RunContext } from './run-context.ts';
 
 /** Generates one image from text. */
-export async function textToImage(model: LoadedModel, request: ValidRequest & { schedulerConfig: SchedulerConfig }, context: RunContext): Promise<WorkerResult> {
+export async function textToImage(model: LoadedModel, request: PipelineRequest, context: RunContext): Promise<WorkerResult> {
   const started = performance.now();
   const { width, height, guidanceScale, seed } = request;
 

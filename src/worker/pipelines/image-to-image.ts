@@ -1,0 +1,66 @@
+/**
+ * Image-to-image (SDEdit), as diffusers' StableDiffusionImg2ImgPipeline: encode the image, noise it to the
+ * timestep that `strength` selects, and denoise only the remaining steps.
+ */
+import type { LoadedModel } from '../models/load-model.ts';
+import type { WorkerResult } from '../protocol.ts';
+import { createScheduler } from '../schedulers/registry.ts';
+import type { Scheduler } from '../schedulers/scheduler.ts';
+import { TorchGenerator } from '../tensor/random.ts';
+import { resizeImageData } from '../tensor/resize.ts';
+import { decodeLatents } from './decode-latents.ts';
+import { denoise } from './denoise.ts';
+import { encodeImage } from './encode-image.ts';
+import { encodePrompt } from './encode-prompt.ts';
+import type { PipelineRequest } from './generate.ts';
+import type { RunContext } from './run-context.ts';
+
+/** The timesteps `strength` keeps (diffusers' `get_timesteps`): the last `floor(steps x strength)` of them. */
+export function strengthTimesteps(scheduler: Scheduler, steps: number, strength: number): readonly number[] {
+  const initTimestep = Math.min(Math.floor(steps * strength), steps);
+  const start = Math.max(steps - initTimestep, 0);
+  return scheduler.timesteps.slice(start * scheduler.order);
+}
+
+/** Generates from an image and a prompt; `strength` 0 returns the image through the VAE, 1 ignores it. */
+export async function imageToImage(model: LoadedModel, request: PipelineRequest, context: RunContext): Promise<WorkerResult> {
+  const started = performance.now();
+  const { width, height, guidanceScale, seed } = request;
+
+  // 1. Scheduler, and the timesteps that strength keeps.
+  const scheduler = createScheduler(request.schedulerConfig);
+  scheduler.setTimesteps(request.steps);
+  const timesteps = strengthTimesteps(scheduler, request.steps, request.strength);
+
+  // 2. Encode the prompt.
+  context.progress({ phase: 'encode' });
+  const encodeStart = performance.now();
+  const text = await encodePrompt(model, request.prompt, request.negativePrompt, guidanceScale);
+
+  // 3. Encode the image (sampling the latent distribution with the seeded generator, as diffusers does).
+  const generator = new TorchGenerator(seed);
+  const image = await resizeImageData(request.image!, width, height);
+  const imageLatents = await encodeImage(model, image, generator, context.load);
+  const encodeMs = performance.now() - encodeStart;
+  await context.checkpoint();
+
+  // 4. Noise the image latents to the first kept timestep.
+  const latentShape = [4, height / 8, width / 8] as const;
+  let latents = imageLatents;
+  if (timesteps.length) latents = scheduler.addNoise(imageLatents, generator.randn(imageLatents.length), timesteps[0]);
+
+  // 5. Denoise the remaining steps.
+  const stepMs: number[] = [];
+  const denoised = await denoise(model, latents, {
+    scheduler, timesteps, text, guidanceScale, generator, latentShape,
+    beforeStep: () => context.checkpoint(),
+    onStep: (step, totalSteps, ms) => { stepMs.push(ms); context.progress({ phase: 'denoise', step, totalSteps }); },
+  });
+
+  // 6. Decode.
+  context.progress({ phase: 'decode' });
+  const decodeStart = performance.now();
+  const result = await decodeLatents(model, denoised, width, height);
+  const timings = { encode: encodeMs, denoise: stepMs, decode: performance.now() - decodeStart, total: performance.now() - started };
+  return { image: result, seed, timings, scheduler: scheduler.config as WorkerResult['scheduler'] };
+}

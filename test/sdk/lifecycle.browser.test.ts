@@ -1,0 +1,95 @@
+// Cancellation, queueing, dispose, and recovery from a crashed worker or a lost GPU device.
+import { equal, ok, rejectsWithAbort, rejectsWithCode } from '../helpers/assert.ts';
+import { load, smallRequest, varies } from '../helpers/models.ts';
+
+/** A worker factory that remembers the last worker it made, so the test can inject faults into it. */
+function faultyFactory() {
+  const made: Worker[] = [];
+  const factory = () => {
+    const worker = new Worker(new URL('../fixtures/workers/faulty-worker.ts', import.meta.url), { type: 'module' });
+    made.push(worker);
+    return worker;
+  };
+  return { factory, made };
+}
+
+describe('lifecycle', () => {
+  it('cancels mid-loop with an AbortError, then serves the next request at once', async () => {
+    const diffusion = await load('web-int64');
+    try {
+      const controller = new AbortController();
+      let steps = 0;
+      const run = diffusion.generate({ ...smallRequest, steps: 40 }, {
+        signal: controller.signal,
+        onProgress: (p) => { if (p.phase === 'denoise' && ++steps === 2) controller.abort(); },
+      });
+      await rejectsWithAbort(run);
+      ok(steps < 40, `stopped after ${steps} steps`);
+      const result = await diffusion.generate(smallRequest);
+      ok(varies(result.image));
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+
+  it('an already-aborted signal rejects without running', async () => {
+    const diffusion = await load('web-int64');
+    try {
+      await rejectsWithAbort(diffusion.generate(smallRequest, { signal: AbortSignal.abort() }));
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+
+  it('runs concurrent requests in order', async () => {
+    const diffusion = await load('web-int64');
+    try {
+      const finished: number[] = [];
+      await Promise.all([1, 2, 3].map((seed) => diffusion.generate({ ...smallRequest, seed }).then((r) => finished.push(r.seed))));
+      equal(finished.join(), '1,2,3');
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+
+  it('dispose rejects what is pending and queued with disposed', async () => {
+    const diffusion = await load('web-int64');
+    const running = diffusion.generate({ ...smallRequest, steps: 40 });
+    const queued = diffusion.generate(smallRequest);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await diffusion.dispose();
+    await rejectsWithCode(running, 'disposed');
+    await rejectsWithCode(queued, 'disposed');
+    await rejectsWithCode(diffusion.generate(smallRequest), 'disposed');
+  });
+
+  it('a crashed worker rejects with worker-crashed, and the next request starts a new one', async () => {
+    const { factory, made } = faultyFactory();
+    const diffusion = await load('web-int64', { workerFactory: factory });
+    try {
+      const run = diffusion.generate({ ...smallRequest, steps: 40 }, {
+        onProgress: (p) => { if (p.phase === 'denoise' && p.step === 1) made[0].postMessage({ fault: 'crash' }); },
+      });
+      await rejectsWithCode(run, 'worker-crashed');
+      const result = await diffusion.generate(smallRequest);
+      ok(varies(result.image));
+      equal(made.length, 2, 'a second worker was started');
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+
+  it('a lost GPU device rejects with device-lost, and the next request recovers', async () => {
+    const { factory, made } = faultyFactory();
+    const diffusion = await load('web-int64', { workerFactory: factory, device: 'webgpu' });
+    try {
+      made[0].postMessage({ fault: 'lose-device' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await rejectsWithCode(diffusion.generate(smallRequest), 'device-lost');
+      const result = await diffusion.generate(smallRequest);
+      ok(varies(result.image));
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+});

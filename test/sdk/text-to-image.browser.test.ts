@@ -1,0 +1,91 @@
+// Text-to-image end to end: SDK -> Comlink -> worker -> onnxruntime-web (WASM and SwiftShader WebGPU) on the
+// generated tiny models of every export family.
+import { equal, maxAbsDiff, ok } from '../helpers/assert.ts';
+import { clearModelCache, load, smallRequest, VARIANTS, varies } from '../helpers/models.ts';
+import type { Progress } from '../../src/sdk/index.ts';
+
+describe('text-to-image', () => {
+  before(clearModelCache);
+
+  for (const variant of VARIANTS) {
+    it(`${variant} on WASM makes a varied 64x64 image`, async () => {
+      const diffusion = await load(variant, { device: 'wasm' });
+      try {
+        equal(diffusion.model.device, 'wasm');
+        const result = await diffusion.generate(smallRequest);
+        equal(result.image.width, 64);
+        equal(result.image.height, 64);
+        ok(varies(result.image), 'the image is not one flat colour');
+        equal(result.seed, 42);
+        equal(result.timings.denoise.length, 2);
+      } finally {
+        await diffusion.dispose();
+      }
+    });
+  }
+
+  for (const variant of VARIANTS.filter((v) => v !== 'olive-fp16')) {
+    it(`${variant} on WebGPU matches WASM within 2/255 per channel`, async () => {
+      const gpu = await load(variant, { device: 'webgpu' });
+      const cpu = await load(variant, { device: 'wasm' });
+      try {
+        equal(gpu.model.device, 'webgpu');
+        const [a, b] = [await gpu.generate(smallRequest), await cpu.generate(smallRequest)];
+        const diff = maxAbsDiff(a.image.data, b.image.data);
+        ok(diff <= 2, `max pixel difference ${diff}`);
+      } finally {
+        await Promise.all([gpu.dispose(), cpu.dispose()]);
+      }
+    });
+  }
+
+  it('the same seed gives the same pixels, another seed different ones', async () => {
+    const diffusion = await load('web-int64');
+    try {
+      const a = await diffusion.generate({ ...smallRequest, seed: 7 });
+      const b = await diffusion.generate({ ...smallRequest, seed: 7 });
+      const c = await diffusion.generate({ ...smallRequest, seed: 8 });
+      equal(maxAbsDiff(a.image.data, b.image.data), 0, 'same seed');
+      ok(maxAbsDiff(a.image.data, c.image.data) > 0, 'different seed');
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+
+  it('reports progress in order: encode, each denoise step, decode', async () => {
+    const diffusion = await load('optimum-fp32');
+    try {
+      const events: Progress[] = [];
+      await diffusion.generate({ ...smallRequest, steps: 3 }, { onProgress: (p) => events.push(p) });
+      const phases = events.map((p) => (p.phase === 'denoise' ? `denoise ${p.step}/${p.totalSteps}` : p.phase));
+      equal(phases.join(', '), 'encode, denoise 1/3, denoise 2/3, denoise 3/3, decode');
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+
+  it('guidance 1 or less skips the unconditional pass, and an empty prompt still generates', async () => {
+    const diffusion = await load('web-int64');
+    try {
+      const guided = await diffusion.generate({ ...smallRequest, guidanceScale: 7.5 });
+      const unguided = await diffusion.generate({ ...smallRequest, guidanceScale: 1 });
+      const empty = await diffusion.generate({ ...smallRequest, prompt: '' });
+      ok(maxAbsDiff(guided.image.data, unguided.image.data) > 0, 'guidance changes the image');
+      ok(varies(empty.image), 'unconditional image');
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+
+  it('gives a PNG blob', async () => {
+    const diffusion = await load('web-int64');
+    try {
+      const blob = await (await diffusion.generate(smallRequest)).toBlob();
+      equal(blob.type, 'image/png');
+      const bitmap = await createImageBitmap(blob);
+      equal(bitmap.width, 64);
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+});
