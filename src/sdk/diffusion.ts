@@ -3,8 +3,9 @@
  * an AbortError and the next runs at once. If the worker crashes, the next request starts a new one and
  * loads the model again (from the IndexedDB cache, so without downloading).
  */
-import { proxy } from 'comlink';
+import { proxy, transfer } from 'comlink';
 import { abortError, DiffusionError, isDiffusionError } from './errors.ts';
+import { toImageData, type ImageSource } from './image-input.ts';
 import { toGenerateResult, type GenerateResult } from './result.ts';
 import { validateRequest } from './validate.ts';
 import { WorkerClient, type WorkerFactory } from './worker-client.ts';
@@ -27,6 +28,22 @@ export interface DiffusionSetup {
 }
 
 let nextRequestId = 1;
+
+/** A request whose `image` and `mask` may be any {@link ImageSource}. */
+export type GenerateInput = Omit<GenerateRequest, 'image' | 'mask'> & { readonly image?: ImageSource; readonly mask?: ImageSource };
+
+/** Converts image inputs to ImageData (transferable) and leaves everything else as given. */
+async function prepareRequest(request: GenerateInput): Promise<GenerateRequest> {
+  if (typeof request !== 'object' || request === null) throw new DiffusionError('invalid-argument', 'generate() takes a request object.');
+  const image = request.image === undefined ? undefined : await toImageData(request.image, 'image');
+  const mask = request.mask === undefined ? undefined : await toImageData(request.mask, 'mask');
+  return { ...request, image, mask };
+}
+
+/** The buffers of a request's images, moved (not copied) to the worker. */
+function transferables(request: GenerateRequest): Transferable[] {
+  return [request.image?.data.buffer, request.mask?.data.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+}
 
 /** Runs `task` on `client`, bridging `signal` to the worker's cancel (an AbortSignal cannot cross threads). */
 async function cancellable<T>(client: WorkerClient, signal: AbortSignal | undefined, task: (id: number) => Promise<T>): Promise<T> {
@@ -79,14 +96,11 @@ export class Diffusion {
   }
 
   /** Generates an image. Bad requests reject with a DiffusionError before anything is queued. */
-  generate(request: GenerateRequest, options: RunOptions = {}): Promise<GenerateResult> {
-    if (this.#disposed) return Promise.reject(new DiffusionError('disposed', 'This Diffusion was disposed.'));
-    try {
-      validateRequest(request, this.#info.defaults);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const run = this.#queue.then(() => this.#run(request, options));
+  async generate(request: GenerateInput, options: RunOptions = {}): Promise<GenerateResult> {
+    if (this.#disposed) throw new DiffusionError('disposed', 'This Diffusion was disposed.');
+    const prepared = await prepareRequest(request);
+    validateRequest(prepared, this.#info.defaults);
+    const run = this.#queue.then(() => this.#run(prepared, options));
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -105,7 +119,7 @@ export class Diffusion {
     const client = await this.#ensureWorker(options);
     const onProgress = options.onProgress ? proxy(options.onProgress) : undefined;
     try {
-      const result = await cancellable(client, options.signal, (id) => client.call((api) => api.generate(id, request, onProgress)));
+      const result = await cancellable(client, options.signal, (id) => client.call((api) => api.generate(id, transfer(request, transferables(request)), onProgress)));
       return toGenerateResult(result);
     } catch (error) {
       // A lost GPU device cannot be revived inside the same worker: start afresh on the next request.

@@ -1,6 +1,8 @@
 /** web-diffusion: Stable Diffusion in the browser, on the visitor's GPU. The headless SDK. */
 export { createDiffusion, type DiffusionOptions } from './create-diffusion.ts';
-export { Diffusion, type RunOptions } from './diffusion.ts';
+export { Diffusion, type GenerateInput, type RunOptions } from './diffusion.ts';
+export { type ImageSource } from './image-input.ts';
+export { outpaint, type OutpaintCanvas, type OutpaintMargins } from './outpaint.ts';
 export { DiffusionError, ErrorCodes, isDiffusionError, type ErrorCode } from './errors.ts';
 export { type GenerateResult } from './result.ts';
 export { SIZE_LIMITS, STEP_LIMITS } from './validate.ts';
