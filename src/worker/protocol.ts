@@ -101,7 +101,10 @@ export type ModelPart = 'textEncoder' | 'unet' | 'vaeDecoder' | 'vaeEncoder';
 /** Milliseconds spent per stage of one generation. */
 export interface Timings {
   readonly encode: number;
+  /** Wall time of each denoising step. */
   readonly denoise: readonly number[];
+  /** The part of each step spent outside the U-Net's `session.run`: our JavaScript and data conversion. */
+  readonly stepOverhead: readonly number[];
   readonly decode: number;
   readonly total: number;
 }

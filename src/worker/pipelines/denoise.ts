@@ -25,7 +25,8 @@ export interface DenoiseOptions {
   readonly afterStep?: (latents: Float32Array, index: number) => Float32Array;
   /** Checked between steps; throws to cancel. */
   readonly beforeStep: (index: number) => Promise<void>;
-  readonly onStep: (step: number, totalSteps: number, ms: number) => void;
+  /** After each step: its wall time, and the part of it spent outside `session.run` (our JavaScript). */
+  readonly onStep: (step: number, totalSteps: number, ms: number, overheadMs: number) => void;
 }
 
 function withExtraChannels(input: Float32Array, extra: Float32Array | undefined): Float32Array {
@@ -36,16 +37,19 @@ function withExtraChannels(input: Float32Array, extra: Float32Array | undefined)
   return joined;
 }
 
-async function predictNoise(model: LoadedModel, input: Float32Array, t: number, options: DenoiseOptions): Promise<Float32Array> {
+async function predictNoise(model: LoadedModel, input: Float32Array, t: number, options: DenoiseOptions, clock: { runMs: number }): Promise<Float32Array> {
   const { session, contract } = model.unet;
   const [, h, w] = options.latentShape;
   const channels = input.length / (h * w);
   const run = async (sample: Float32Array, batch: number, hidden: ReturnType<typeof floatTensor>) => {
-    const outputs = await runSession(session, {
+    const feeds = {
       [contract.sample.name]: floatTensor(sample, [batch, channels, h, w], contract.sample.type),
       [contract.timestep.name]: timestepTensor(t, contract.timestep, batch),
       [contract.hidden.name]: hidden,
-    }, 'U-Net');
+    };
+    const runStart = performance.now();
+    const outputs = await runSession(session, feeds, 'U-Net');
+    clock.runMs += performance.now() - runStart;
     return floatData(outputs[contract.output.name]);
   };
   const { text, guidanceScale } = options;
@@ -75,15 +79,17 @@ export async function denoise(model: LoadedModel, latents: Float32Array, options
   for (let i = 0; i < timesteps.length; i += 1) {
     await options.beforeStep(i);
     const started = performance.now();
+    const clock = { runMs: 0 };
     const t = timesteps[i];
     const input = withExtraChannels(scheduler.scaleModelInput(latents, t), options.extraChannels);
-    const noise = await predictNoise(model, input, t, options);
+    const noise = await predictNoise(model, input, t, options, clock);
     if (hasNonFinite(noise)) {
       throw new DiffusionError('nan-output', `The U-Net produced NaN or infinite values at step ${i + 1} (timestep ${t}). fp16 models on some GPUs do this; try an fp32 variant or device: "wasm".`, { details: { step: i + 1, timestep: t } });
     }
     latents = scheduler.step(noise, t, latents, options.generator);
     if (options.afterStep) latents = options.afterStep(latents, i);
-    options.onStep(i + 1, timesteps.length, performance.now() - started);
+    const ms = performance.now() - started;
+    options.onStep(i + 1, timesteps.length, ms, ms - clock.runMs);
   }
   return latents;
 }

@@ -14,6 +14,7 @@ import { encodeImage } from './encode-image.ts';
 import { encodePrompt } from './encode-prompt.ts';
 import type { PipelineRequest } from './generate.ts';
 import type { RunContext } from './run-context.ts';
+import { Stopwatch } from './stopwatch.ts';
 
 /** The timesteps `strength` keeps (diffusers' `get_timesteps`): the last `floor(steps x strength)` of them. */
 export function strengthTimesteps(scheduler: Scheduler, steps: number, strength: number): readonly number[] {
@@ -24,7 +25,7 @@ export function strengthTimesteps(scheduler: Scheduler, steps: number, strength:
 
 /** Generates from an image and a prompt; `strength` 0 returns the image through the VAE, 1 ignores it (pure noise). */
 export async function imageToImage(model: LoadedModel, request: PipelineRequest, context: RunContext): Promise<WorkerResult> {
-  const started = performance.now();
+  const stopwatch = new Stopwatch();
   const { width, height, guidanceScale, seed } = request;
 
   // 1. Scheduler, and the timesteps that strength keeps.
@@ -34,7 +35,6 @@ export async function imageToImage(model: LoadedModel, request: PipelineRequest,
 
   // 2. Encode the prompt.
   context.progress({ phase: 'encode' });
-  const encodeStart = performance.now();
   const text = await encodePrompt(model, request.prompt, request.negativePrompt, guidanceScale);
 
   // 3. Encode the image (sampling the latent distribution with the seeded generator, as diffusers does).
@@ -45,7 +45,7 @@ export async function imageToImage(model: LoadedModel, request: PipelineRequest,
   const ignoreImage = request.strength >= 1;
   const image = ignoreImage ? undefined : await resizeImageData(request.image!, width, height);
   const imageLatents = image ? await encodeImage(model, image, generator, context.load) : undefined;
-  const encodeMs = performance.now() - encodeStart;
+  stopwatch.encoded();
   await context.checkpoint();
 
   // 4. Noise the image latents to the first kept timestep (strength 0 keeps none: the VAE round trip).
@@ -54,17 +54,14 @@ export async function imageToImage(model: LoadedModel, request: PipelineRequest,
   else latents = timesteps.length ? scheduler.addNoise(imageLatents, generator.randn(size), timesteps[0]) : imageLatents;
 
   // 5. Denoise the remaining steps.
-  const stepMs: number[] = [];
   const denoised = await denoise(model, latents, {
     scheduler, timesteps, text, guidanceScale, generator, latentShape,
     beforeStep: () => context.checkpoint(),
-    onStep: (step, totalSteps, ms) => { stepMs.push(ms); context.progress({ phase: 'denoise', step, totalSteps }); },
+    onStep: stopwatch.stepReporter(context),
   });
 
   // 6. Decode.
-  context.progress({ phase: 'decode' });
-  const decodeStart = performance.now();
+  stopwatch.decoding(context);
   const result = await decodeLatents(model, denoised, width, height);
-  const timings = { encode: encodeMs, denoise: stepMs, decode: performance.now() - decodeStart, total: performance.now() - started };
-  return { image: result, seed, timings, scheduler: scheduler.config as WorkerResult['scheduler'] };
+  return { image: result, seed, timings: stopwatch.finish(), scheduler: scheduler.config as WorkerResult['scheduler'] };
 }

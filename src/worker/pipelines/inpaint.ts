@@ -19,11 +19,10 @@ import { encodePrompt } from './encode-prompt.ts';
 import type { PipelineRequest } from './generate.ts';
 import { strengthTimesteps } from './image-to-image.ts';
 import type { RunContext } from './run-context.ts';
+import { Stopwatch } from './stopwatch.ts';
 
 /** Mask blur in pixels for the final composite (AUTOMATIC1111's default). */
 export const MASK_BLUR = 4;
-
-const noTimings = { encode: 0, denoise: [], decode: 0, total: 0 };
 
 /** The masked image of diffusers: image x (mask < 0.5) in [-1, 1] space (repainted pixels become 0). */
 function maskedPlanar(image: ImageData, mask: Uint8Array): Float32Array {
@@ -35,7 +34,7 @@ function maskedPlanar(image: ImageData, mask: Uint8Array): Float32Array {
 
 /** Repaints where the mask is white. An empty mask returns the image without running the U-Net. */
 export async function inpaint(model: LoadedModel, request: PipelineRequest, context: RunContext): Promise<WorkerResult> {
-  const started = performance.now();
+  const stopwatch = new Stopwatch();
   const { width, height, guidanceScale, seed } = request;
   const nineChannel = model.unet.contract.channels === 9;
 
@@ -43,7 +42,7 @@ export async function inpaint(model: LoadedModel, request: PipelineRequest, cont
   const image = await resizeImageData(request.image!, width, height);
   const mask = binaryMask(await resizeImageData(request.mask!, width, height));
   const scheduler = createScheduler(request.schedulerConfig);
-  if (!mask.includes(1)) return { image, seed, timings: noTimings, scheduler: scheduler.config as WorkerResult['scheduler'] };
+  if (!mask.includes(1)) return { image, seed, timings: stopwatch.finish(), scheduler: scheduler.config as WorkerResult['scheduler'] };
 
   // 2. Scheduler and the timesteps strength keeps.
   scheduler.setTimesteps(request.steps);
@@ -52,7 +51,6 @@ export async function inpaint(model: LoadedModel, request: PipelineRequest, cont
 
   // 3. Encode the prompt.
   context.progress({ phase: 'encode' });
-  const encodeStart = performance.now();
   const text = await encodePrompt(model, request.prompt, request.negativePrompt, guidanceScale);
 
   // 4. Latents, in diffusers' generator order: image latents, noise, masked-image latents.
@@ -74,7 +72,7 @@ export async function inpaint(model: LoadedModel, request: PipelineRequest, cont
   } else {
     await skipEncodeDraws(model, size, generator, context.load);
   }
-  const encodeMs = performance.now() - encodeStart;
+  stopwatch.encoded();
 
   // 5. Denoise; a 4-channel U-Net gets the known region back after every step.
   const plane = smallMask.length;
@@ -87,19 +85,16 @@ export async function inpaint(model: LoadedModel, request: PipelineRequest, cont
     }
     return current;
   };
-  const stepMs: number[] = [];
   const denoised = await denoise(model, latents, {
     scheduler, timesteps, text, guidanceScale, generator, latentShape, extraChannels,
     afterStep: nineChannel ? undefined : putBack,
     beforeStep: () => context.checkpoint(),
-    onStep: (step, totalSteps, ms) => { stepMs.push(ms); context.progress({ phase: 'denoise', step, totalSteps }); },
+    onStep: stopwatch.stepReporter(context),
   });
 
   // 6. Decode, then composite with the original through the feathered mask.
-  context.progress({ phase: 'decode' });
-  const decodeStart = performance.now();
+  stopwatch.decoding(context);
   const generated = await decodeLatents(model, denoised, width, height);
   const result = composite(image, generated, featherMask(mask, width, height, request.maskBlur ?? MASK_BLUR));
-  const timings = { encode: encodeMs, denoise: stepMs, decode: performance.now() - decodeStart, total: performance.now() - started };
-  return { image: result, seed, timings, scheduler: scheduler.config as WorkerResult['scheduler'] };
+  return { image: result, seed, timings: stopwatch.finish(), scheduler: scheduler.config as WorkerResult['scheduler'] };
 }

@@ -10,10 +10,11 @@ import { denoise } from './denoise.ts';
 import { encodePrompt } from './encode-prompt.ts';
 import type { PipelineRequest } from './generate.ts';
 import type { RunContext } from './run-context.ts';
+import { Stopwatch } from './stopwatch.ts';
 
 /** Generates one image from text. */
 export async function textToImage(model: LoadedModel, request: PipelineRequest, context: RunContext): Promise<WorkerResult> {
-  const started = performance.now();
+  const stopwatch = new Stopwatch();
   const { width, height, guidanceScale, seed } = request;
 
   // 1. Scheduler: the requested sampler over the model's own config (betas etc. stay the model's).
@@ -22,9 +23,8 @@ export async function textToImage(model: LoadedModel, request: PipelineRequest, 
 
   // 2. Encode the prompt (and the negative prompt when guidance is on).
   context.progress({ phase: 'encode' });
-  const encodeStart = performance.now();
   const text = await encodePrompt(model, request.prompt, request.negativePrompt, guidanceScale);
-  const encodeMs = performance.now() - encodeStart;
+  stopwatch.encoded();
   await context.checkpoint();
 
   // 3. Initial latents: torch.randn from the seed, as diffusers does with a CPU generator, times initNoiseSigma.
@@ -34,19 +34,14 @@ export async function textToImage(model: LoadedModel, request: PipelineRequest, 
   for (let i = 0; i < latents.length; i += 1) latents[i] *= scheduler.initNoiseSigma;
 
   // 4. Denoise.
-  const stepMs: number[] = [];
   const denoised = await denoise(model, latents, {
     scheduler, timesteps: scheduler.timesteps, text, guidanceScale, generator, latentShape,
     beforeStep: () => context.checkpoint(),
-    onStep: (step, totalSteps, ms) => { stepMs.push(ms); context.progress({ phase: 'denoise', step, totalSteps }); },
+    onStep: stopwatch.stepReporter(context),
   });
 
   // 5. Decode to pixels.
-  context.progress({ phase: 'decode' });
-  const decodeStart = performance.now();
+  stopwatch.decoding(context);
   const image = await decodeLatents(model, denoised, width, height);
-  const decodeMs = performance.now() - decodeStart;
-
-  const timings = { encode: encodeMs, denoise: stepMs, decode: decodeMs, total: performance.now() - started };
-  return { image, seed, timings, scheduler: scheduler.config as WorkerResult['scheduler'] };
+  return { image, seed, timings: stopwatch.finish(), scheduler: scheduler.config as WorkerResult['scheduler'] };
 }
