@@ -4,6 +4,7 @@
 //   3. Node tests (*.node.test.ts) with node:test;
 //   4. browser tests (*.browser.test.ts) with @web/test-runner in headless Chromium, cross-origin isolated,
 //      then the *.no-coi.browser.test.ts files again without isolation (single-threaded WASM).
+//   (The browser tests include dist/ tests, so the build runs first.)
 // Flags: --only node|browser; any other argument is a test file to run alone.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -67,12 +68,21 @@ function browserRun(list: string[], isolated: boolean): void {
   if (status !== 0 && !result?.failed) totals.failed += 1;
 }
 
+/** The dist/ tests load the built bundles, as a site without a bundler would. */
+function build(): void {
+  if (run('npx', ['rollup', '-c', '--silent']) !== 0) {
+    console.error('The build failed.');
+    totals.failed += 1;
+  }
+}
+
 function browserTests(): void {
   if (!existsSync(chromium)) {
     console.error(`Chromium was not found at ${chromium}. Install it with:\n\n  sudo apt-get install -y chromium mesa-vulkan-drivers\n`);
     totals.failed += 1;
     return;
   }
+  build();
   browserRun(files('.browser.test.ts').filter((f) => !f.endsWith('.no-coi.browser.test.ts')), true);
   browserRun(files('.no-coi.browser.test.ts'), false);
 }
