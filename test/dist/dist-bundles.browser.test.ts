@@ -1,0 +1,38 @@
+// The built bundles work from a plain <script type="module"> with no bundler: the SDK bundle finds worker.js
+// beside it, and the worker finds onnxruntime-web's .wasm beside itself.
+import { equal, ok } from '../helpers/assert.ts';
+import { modelUrl, smallRequest, varies } from '../helpers/models.ts';
+
+interface DistSdk {
+  createDiffusion(options: { model: string; device: string }): Promise<{
+    generate(request: object): Promise<{ image: ImageData }>;
+    dispose(): Promise<void>;
+    model: { device: string };
+  }>;
+}
+
+describe('dist/ bundles', () => {
+  it('dist/index.js generates with the worker and wasm beside it', async () => {
+    const sdk = (await import(/* @vite-ignore */ new URL('/dist/index.js', location.href).href)) as DistSdk;
+    for (const device of ['wasm', 'webgpu']) {
+      const diffusion = await sdk.createDiffusion({ model: modelUrl('web-int64'), device });
+      try {
+        equal(diffusion.model.device, device);
+        const result = await diffusion.generate(smallRequest);
+        ok(varies(result.image));
+      } finally {
+        await diffusion.dispose();
+      }
+    }
+  });
+
+  it('dist/tokenizer.js, schedulers.js and random.js load on their own', async () => {
+    const base = new URL('/dist/', location.href).href;
+    const tokenizer = await import(/* @vite-ignore */ `${base}tokenizer.js`);
+    const schedulers = await import(/* @vite-ignore */ `${base}schedulers.js`);
+    const random = await import(/* @vite-ignore */ `${base}random.js`);
+    ok(typeof tokenizer.ClipTokenizer === 'function');
+    ok(typeof schedulers.createScheduler === 'function');
+    equal(new random.TorchGenerator(0).randn(1)[0], 1.5409960746765137);
+  });
+});
