@@ -1,0 +1,37 @@
+// Model sources: presets, folder URLs (absolute or relative to the page) and manifests.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveSource } from '../../../src/worker/models/resolve-source.ts';
+
+describe('resolveSource', () => {
+  it('expands a folder URL into the diffusers-ONNX layout, relative to the page', () => {
+    const manifest = resolveSource('models/tiny', 'https://example.org/app/index.html');
+    assert.equal(manifest.unet.url, 'https://example.org/app/models/tiny/unet/model.onnx');
+    assert.equal(manifest.vocab.url, 'https://example.org/app/models/tiny/tokenizer/vocab.json');
+    assert.equal(manifest.vaeEncoder?.url, 'https://example.org/app/models/tiny/vae_encoder/model.onnx');
+  });
+
+  it('resolves presets to public repositories with absolute URLs', () => {
+    const turbo = resolveSource('sd-turbo');
+    assert.match(turbo.unet.url, /^https:\/\/.+\/unet\/model\.onnx$/);
+    assert.equal(turbo.padTokenId, 0);
+    const sd15 = resolveSource('sd-1.5');
+    assert.match(sd15.textEncoder.url, /^https:\/\/.+stable-diffusion-v1-5-ONNX.+text_encoder\/model\.onnx$/);
+  });
+
+  it('resolves a manifest relative to its baseUrl', () => {
+    const manifest = resolveSource({
+      id: 'm', baseUrl: 'https://cdn.example/m/',
+      textEncoder: { url: 'te.onnx' }, unet: { url: 'u.onnx', externalData: [{ path: 'weights.pb', url: 'w.pb' }] },
+      vaeDecoder: { url: 'https://other.example/vd.onnx' }, vocab: { url: 'v.json' }, merges: { url: 'm.txt' },
+    });
+    assert.equal(manifest.unet.externalData?.[0].url, 'https://cdn.example/m/w.pb');
+    assert.equal(manifest.vaeDecoder.url, 'https://other.example/vd.onnx');
+  });
+
+  it('rejects unknown names and incomplete manifests with invalid-model', () => {
+    assert.throws(() => resolveSource('sd-42'), { code: 'invalid-model' });
+    assert.throws(() => resolveSource(''), { code: 'invalid-model' });
+    assert.throws(() => resolveSource({ id: 'x' } as never), { code: 'invalid-model' });
+  });
+});
