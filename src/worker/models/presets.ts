@@ -3,6 +3,7 @@
  * Sizes are what a visitor downloads once; fp16 presets need a WebGPU adapter with `shader-f16`.
  */
 import type { ModelManifest } from '../protocol.ts';
+import { folderLayout } from './folder-layout.ts';
 
 const hub = (repo: string, path: string) => `https://huggingface.co/${repo}/resolve/main/${path}`;
 
@@ -34,16 +35,9 @@ const sdTurbo: ModelManifest = {
 
 /** Stable Diffusion 1.5, fp32 optimum export with external U-Net weights (3.44 GB). ~5.2 GB in all. */
 const sd15: ModelManifest = {
+  ...folderLayout(hub('onnx-community/stable-diffusion-v1-5-ONNX', '')),
   id: 'sd-1.5',
   revision: 'main',
-  baseUrl: hub('onnx-community/stable-diffusion-v1-5-ONNX', ''),
-  textEncoder: { url: 'text_encoder/model.onnx' },
-  unet: { url: 'unet/model.onnx' },
-  vaeDecoder: { url: 'vae_decoder/model.onnx' },
-  vaeEncoder: { url: 'vae_encoder/model.onnx' },
-  vocab: { url: 'tokenizer/vocab.json' },
-  merges: { url: 'tokenizer/merges.txt' },
-  schedulerConfig: { url: 'scheduler/scheduler_config.json' },
   padTokenId: 49407,
   scalingFactor: 0.18215,
   defaults: { steps: 20, guidanceScale: 7.5, width: 512, height: 512 },
@@ -51,13 +45,9 @@ const sd15: ModelManifest = {
 
 /** Stable Diffusion 2 inpainting, fp16, 9-channel U-Net. ~2.6 GB; needs `shader-f16`. */
 const sd2Inpainting: ModelManifest = {
+  ...folderLayout(hub('jdp8/sd-2-inpainting-ort-web-fp16', '')),
   id: 'sd-2-inpainting',
   revision: 'main',
-  baseUrl: hub('jdp8/sd-2-inpainting-ort-web-fp16', ''),
-  textEncoder: { url: 'text_encoder/model.onnx' },
-  unet: { url: 'unet/model.onnx' },
-  vaeDecoder: { url: 'vae_decoder/model.onnx' },
-  vaeEncoder: { url: 'vae_encoder/model.onnx' },
   vocab: { url: hub('stabilityai/stable-diffusion-2-inpainting', 'tokenizer/vocab.json') },
   merges: { url: hub('stabilityai/stable-diffusion-2-inpainting', 'tokenizer/merges.txt') },
   schedulerConfig: { url: hub('stabilityai/stable-diffusion-2-inpainting', 'scheduler/scheduler_config.json') },

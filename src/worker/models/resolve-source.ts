@@ -4,25 +4,8 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import type { FileRef, ModelManifest, ModelSource, OnnxFileRef } from '../protocol.ts';
+import { folderLayout } from './folder-layout.ts';
 import { isPresetName, presets } from './presets.ts';
-
-/** The Hugging Face diffusers-ONNX folder layout, relative to the folder. */
-function folderManifest(folder: string): ModelManifest {
-  const base = folder.endsWith('/') ? folder : `${folder}/`;
-  return {
-    id: base,
-    baseUrl: base,
-    textEncoder: { url: 'text_encoder/model.onnx' },
-    unet: { url: 'unet/model.onnx' },
-    vaeDecoder: { url: 'vae_decoder/model.onnx' },
-    vaeEncoder: { url: 'vae_encoder/model.onnx' },
-    vocab: { url: 'tokenizer/vocab.json' },
-    merges: { url: 'tokenizer/merges.txt' },
-    schedulerConfig: { url: 'scheduler/scheduler_config.json' },
-    specialTokensMap: { url: 'tokenizer/special_tokens_map.json' },
-    vaeConfig: { url: 'vae_decoder/config.json' },
-  };
-}
 
 function absolute(url: string, base: string | undefined): string {
   try {
@@ -76,7 +59,7 @@ export function resolveSource(source: ModelSource, origin?: string): ModelManife
       const names = Object.keys(presets).join(', ');
       throw new DiffusionError('invalid-model', `Unknown model '${source}'. Use a preset (${names}), a folder URL or a manifest.`, { details: { presets: Object.keys(presets) } });
     }
-    return resolveManifest(folderManifest(absolute(source, origin)), origin);
+    return resolveManifest(folderLayout(absolute(source, origin)), origin);
   }
   if (typeof source !== 'object' || source === null) throw new DiffusionError('invalid-model', 'The model must be a preset name, a folder URL or a manifest object.');
   return resolveManifest(source, origin);
