@@ -1,0 +1,152 @@
+/**
+ * DEISMultistepScheduler of diffusers 0.24.0: the log-rho multistep DEIS solver, orders 1-3.
+ *
+ * `thresholding` is not implemented (it only suits pixel-space models).
+ */
+import { DiffusionError } from '../../sdk/errors.ts';
+import {
+  addNoiseCumprod, alphaSigma, alphasCumprodFor, combine, convertModelOutput, indexForTimestep, multistepSchedule,
+  resolveSolverConfig, type AlphaSigma,
+} from './dpm-solver-multistep.ts';
+import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+
+/** Diffusers 0.24.0's constructor defaults for DEISMultistepScheduler. */
+export const deisMultistepDefaults = Object.freeze({
+  num_train_timesteps: 1000,
+  beta_start: 0.0001,
+  beta_end: 0.02,
+  beta_schedule: 'linear',
+  trained_betas: null as number[] | null,
+  solver_order: 2,
+  prediction_type: 'epsilon',
+  thresholding: false,
+  dynamic_thresholding_ratio: 0.995,
+  sample_max_value: 1.0,
+  algorithm_type: 'deis',
+  solver_type: 'logrho',
+  lower_order_final: true,
+  use_karras_sigmas: false,
+  timestep_spacing: 'linspace',
+  steps_offset: 0,
+});
+
+/** rho = sigma_t / alpha_t, the variable DEIS integrates over. */
+function rho(p: AlphaSigma): number {
+  return p.sigma / p.alpha;
+}
+
+/** Integral of the degree-1 Lagrange basis in log(rho): `Integrate[(log t - log c)/(log b - log c), t]`. */
+function ind2(t: number, b: number, c: number): number {
+  return (t * (-Math.log(c) + Math.log(t) - 1)) / (Math.log(b) - Math.log(c));
+}
+
+/** Integral of the degree-2 Lagrange basis in log(rho), as diffusers writes it. */
+function ind3(t: number, b: number, c: number, d: number): number {
+  const [lt, lc, ld, lb] = [Math.log(t), Math.log(c), Math.log(d), Math.log(b)];
+  const numerator = t * (lc * (ld - lt + 1) - ld * lt + ld + lt * lt - 2 * lt + 2);
+  return numerator / ((lb - lc) * (lb - ld));
+}
+
+/** DEIS multistep sampler (diffusers' DEISMultistepScheduler, 0.24.0). */
+export class DEISMultistepScheduler implements Scheduler {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly order = 1;
+  readonly initNoiseSigma = 1;
+  #c: typeof deisMultistepDefaults;
+  #alphasCumprod: Float32Array;
+  #timesteps: number[] = [];
+  #sigmas: number[] = [];
+  #outputs: (Float32Array | null)[] = [];
+  #lowerOrderNums = 0;
+  #stepIndex: number | null = null;
+
+  constructor(given: SchedulerConfig = {}) {
+    const c = resolveSolverConfig(deisMultistepDefaults, given);
+    // Diffusers maps DPM-Solver / UniPC names onto DEIS's own, so configs saved by those classes load.
+    const algorithm = ['dpmsolver', 'dpmsolver++'].includes(c.algorithm_type) ? 'deis' : c.algorithm_type;
+    const solverType = ['midpoint', 'heun', 'bh1', 'bh2'].includes(c.solver_type) ? 'logrho' : c.solver_type;
+    if (algorithm !== 'deis') throw new DiffusionError('invalid-scheduler-config', `algorithm_type ${algorithm} is not supported.`);
+    if (solverType !== 'logrho') throw new DiffusionError('invalid-scheduler-config', `solver_type ${solverType} is not supported.`);
+    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.');
+    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
+    this.#c = Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType });
+    this.config = this.#c;
+    this.#alphasCumprod = alphasCumprodFor(this.#c);
+  }
+
+  get timesteps(): readonly number[] {
+    return this.#timesteps;
+  }
+
+  get sigmas(): readonly number[] {
+    return this.#sigmas;
+  }
+
+  setTimesteps(numInferenceSteps: number): void {
+    const c = this.#c;
+    const schedule = multistepSchedule(this.#alphasCumprod, numInferenceSteps, {
+      numTrainTimesteps: c.num_train_timesteps, timestepSpacing: c.timestep_spacing, stepsOffset: c.steps_offset,
+      useKarrasSigmas: c.use_karras_sigmas,
+    });
+    this.#timesteps = schedule.timesteps;
+    this.#sigmas = schedule.sigmas;
+    this.#outputs = new Array<Float32Array | null>(c.solver_order).fill(null);
+    this.#lowerOrderNums = 0;
+    this.#stepIndex = null;
+  }
+
+  scaleModelInput(sample: Float32Array): Float32Array {
+    return sample;
+  }
+
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
+    const c = this.#c;
+    const n = this.#timesteps.length;
+    if (n === 0) throw new DiffusionError('internal', 'setTimesteps must run before step.');
+    const i = (this.#stepIndex ??= indexForTimestep(this.#timesteps, timestep));
+    const lowerFinal = i === n - 1 && c.lower_order_final && n < 15;
+    const lowerSecond = i === n - 2 && c.lower_order_final && n < 15;
+    // DEIS integrates the noise prediction, derived from the data prediction as diffusers does.
+    const sigma = this.#sigmas[i]!;
+    const x0 = convertModelOutput({ predictionType: c.prediction_type, toX0: true, learnedVariance: false }, modelOutput, sample, sigma);
+    const { alpha, sigma: sigmaT } = alphaSigma(sigma);
+    this.#outputs.shift();
+    this.#outputs.push(combine([[1 / sigmaT, sample], [-alpha / sigmaT, x0]]));
+    let order = 3;
+    if (c.solver_order === 1 || this.#lowerOrderNums < 1 || lowerFinal) order = 1;
+    else if (c.solver_order === 2 || this.#lowerOrderNums < 2 || lowerSecond) order = 2;
+    const prev = this.#update(order, sample);
+    if (this.#lowerOrderNums < c.solver_order) this.#lowerOrderNums += 1;
+    this.#stepIndex = i + 1;
+    return prev;
+  }
+
+  #update(order: number, sample: Float32Array): Float32Array {
+    const i = this.#stepIndex!;
+    const at = (k: number) => alphaSigma(this.#sigmas[k]!);
+    const t = at(i + 1);
+    const s0 = at(i);
+    const m = this.#outputs;
+    const m0 = m[m.length - 1]!;
+    if (order === 1) {
+      const h = t.lambda - s0.lambda;
+      return combine([[t.alpha / s0.alpha, sample], [-(t.sigma * (Math.exp(h) - 1)), m0]]);
+    }
+    const [rt, r0, r1] = [rho(t), rho(s0), rho(at(i - 1))];
+    const m1 = m[m.length - 2]!;
+    if (order === 2) {
+      const coef1 = ind2(rt, r0, r1) - ind2(r0, r0, r1);
+      const coef2 = ind2(rt, r1, r0) - ind2(r0, r1, r0);
+      return combine([[t.alpha / s0.alpha, sample], [t.alpha * coef1, m0], [t.alpha * coef2, m1]]);
+    }
+    const r2 = rho(at(i - 2));
+    const coef1 = ind3(rt, r0, r1, r2) - ind3(r0, r0, r1, r2);
+    const coef2 = ind3(rt, r1, r2, r0) - ind3(r0, r1, r2, r0);
+    const coef3 = ind3(rt, r2, r0, r1) - ind3(r0, r2, r0, r1);
+    return combine([[t.alpha / s0.alpha, sample], [t.alpha * coef1, m0], [t.alpha * coef2, m1], [t.alpha * coef3, m[m.length - 3]!]]);
+  }
+
+  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
+    return addNoiseCumprod(this.#alphasCumprod, original, noise, timestep);
+  }
+}
