@@ -1,0 +1,51 @@
+/**
+ * Checks for attribute-backed properties. An invalid value (a negative `steps`, a `seed` that is not a
+ * number) is ignored with a console warning and the previous value, normally the default, is kept: a typo in
+ * markup should not break the page, and the warning says what was expected.
+ */
+import type { PropertyValues, ReactiveElement } from 'lit';
+
+/** One property's rule: the test and the words for the warning. */
+export interface AttributeRule {
+  readonly valid: (value: unknown) => boolean;
+  readonly expected: string;
+}
+
+const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+/** Rules shared by both elements. */
+export const rules = {
+  size: { valid: (v) => isInteger(v) && v >= 64 && v <= 2048 && v % 8 === 0, expected: 'a multiple of 8 from 64 to 2048' },
+  steps: { valid: (v) => isInteger(v) && v >= 1 && v <= 1000, expected: 'an integer from 1 to 1000' },
+  guidanceScale: { valid: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, expected: 'a number >= 0' },
+  seed: { valid: (v) => isInteger(v) && v >= 0 && v <= 0xffffffff, expected: 'an integer from 0 to 4294967295' },
+  strength: { valid: (v) => typeof v === 'number' && v >= 0 && v <= 1, expected: 'a number from 0 to 1' },
+  brushSize: { valid: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 1024, expected: 'a number from 1 to 1024' },
+  tool: { valid: (v) => v === 'brush' || v === 'eraser', expected: '"brush" or "eraser"' },
+  device: { valid: (v) => v === 'auto' || v === 'webgpu' || v === 'wasm', expected: '"auto", "webgpu" or "wasm"' },
+} satisfies Record<string, AttributeRule>;
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * Call from `willUpdate`: puts back the previous value of every changed property that breaks its rule.
+ * `null` and `undefined` (attribute removed) are always allowed and mean "the default".
+ */
+export function keepValid(host: ReactiveElement, changed: PropertyValues, table: Readonly<Record<string, AttributeRule>>): void {
+  const self = host as unknown as Record<string, unknown>;
+  for (const [name, rule] of Object.entries(table)) {
+    if (!changed.has(name)) continue;
+    const value = self[name];
+    if (value === undefined || value === null || rule.valid(value)) continue;
+    const previous = changed.get(name);
+    const shown = typeof value === 'number' && Number.isNaN(value) ? host.getAttribute(kebab(name)) : value;
+    console.warn(`<${host.localName}> ignored ${kebab(name)}="${String(shown)}": expected ${rule.expected}; keeping ${previous === undefined ? 'the default' : String(previous)}.`);
+    self[name] = previous;
+  }
+}
+
+/** `Number` for attributes, but `null` when the attribute is removed and NaN for text that is not a number. */
+export const numberAttribute = {
+  fromAttribute: (value: string | null): number | null => (value === null ? null : value.trim() === '' ? Number.NaN : Number(value)),
+  toAttribute: (value: number | null | undefined): string | null => (value === null || value === undefined ? null : String(value)),
+};

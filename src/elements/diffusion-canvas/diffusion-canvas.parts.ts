@@ -1,0 +1,62 @@
+/** Pieces of `<diffusion-canvas>`'s template: the mask toolbar and the default progress content. */
+import { html, nothing } from 'lit';
+import { formatBytes, type ProgressSummary } from '../controllers/progress-summary.ts';
+import type { MaskTool } from '../controllers/mask-painter.ts';
+import type { Rgb } from '../controllers/mask-layer.ts';
+
+/** What the toolbar reads from the element. */
+interface ToolbarHost {
+  tool: MaskTool;
+  brushSize: number;
+  readonly busy: boolean;
+  cancel(): void;
+}
+
+/** The toolbar's state and its user actions (which, unlike the element's methods, announce mask changes). */
+interface ToolbarState {
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  readonly canClear: boolean;
+  readonly undo: () => void;
+  readonly redo: () => void;
+  readonly clear: () => void;
+}
+
+/** The brush, eraser, size, undo, redo, clear and cancel controls; all are native buttons and inputs. */
+export function renderToolbar(host: ToolbarHost, state: ToolbarState) {
+  return html`
+    <div class="toolbar" part="toolbar" role="toolbar" aria-label="Mask tools">
+      <button type="button" aria-pressed=${String(host.tool === 'brush')} @click=${() => (host.tool = 'brush')}>Brush</button>
+      <button type="button" aria-pressed=${String(host.tool === 'eraser')} @click=${() => (host.tool = 'eraser')}>Eraser</button>
+      <label>Size
+        <input type="range" min="1" max="256" .value=${String(host.brushSize)} aria-valuetext=${`${host.brushSize} pixels`}
+          @input=${(e: Event) => (host.brushSize = Number((e.target as HTMLInputElement).value))}>
+      </label>
+      <button type="button" ?disabled=${!state.canUndo} @click=${state.undo}>Undo</button>
+      <button type="button" ?disabled=${!state.canRedo} @click=${state.redo}>Redo</button>
+      <button type="button" ?disabled=${!state.canClear} @click=${state.clear}>Clear mask</button>
+      <button type="button" ?hidden=${!host.busy} @click=${() => host.cancel()}>Cancel</button>
+    </div>`;
+}
+
+/** The default content of the `progress` slot: a bar with bytes while downloading, the step while denoising. */
+export function renderProgress(summary: ProgressSummary, busy: boolean) {
+  if (!busy) return nothing;
+  const downloading = summary.phase === 'download';
+  const value = downloading ? summary.loaded : summary.step;
+  const max = downloading ? summary.total : summary.totalSteps || undefined;
+  const text = downloading
+    ? `${formatBytes(summary.loaded)}${summary.total ? ` of ${formatBytes(summary.total)}` : ''}`
+    : summary.label || 'Starting';
+  return html`
+    <div class="progress" part="progress">
+      ${max ? html`<progress max=${max} .value=${value} aria-label="Progress"></progress>` : html`<progress aria-label="Progress"></progress>`}
+      <span>${text}</span>
+    </div>`;
+}
+
+/** Parses a computed `rgb(r, g, b)` / `rgba(...)` colour; falls back to the default overlay red. */
+export function parseRgb(color: string): Rgb {
+  const parts = /rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/.exec(color);
+  return parts ? [Number(parts[1]), Number(parts[2]), Number(parts[3])] : [255, 45, 85];
+}
