@@ -1,0 +1,41 @@
+/**
+ * The scheduler classes by diffusers `_class_name`. Each algorithm file adds one line to {@link BUILT_IN}; code
+ * outside the library can add more with {@link registerScheduler}.
+ */
+import { DiffusionError } from '../../sdk/errors.ts';
+import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+
+/** Builds a scheduler from a (partial) diffusers config; the factory fills in its class's defaults. */
+export type SchedulerFactory = (config: SchedulerConfig) => Scheduler;
+
+const BUILT_IN: Readonly<Record<string, SchedulerFactory>> = {
+};
+
+const factories = new Map<string, SchedulerFactory>(Object.entries(BUILT_IN));
+
+/** Adds (or replaces) the factory for a diffusers class name. */
+export function registerScheduler(className: string, factory: SchedulerFactory): void {
+  factories.set(className, factory);
+}
+
+/** The diffusers class names {@link createScheduler} accepts, sorted. */
+export function schedulerClassNames(): string[] {
+  return [...factories.keys()].sort();
+}
+
+/** True when `className` names a registered scheduler class. */
+export function hasScheduler(className: string): boolean {
+  return factories.has(className);
+}
+
+/** A scheduler for `config`, picking the class by `_class_name`; unknown classes fail with `unknown-scheduler`. */
+export function createScheduler(config: SchedulerConfig): Scheduler {
+  const className = config._class_name;
+  const factory = typeof className === 'string' ? factories.get(className) : undefined;
+  if (factory) return factory(config);
+  throw new DiffusionError(
+    'unknown-scheduler',
+    `Unknown scheduler class ${JSON.stringify(className)}; known: ${schedulerClassNames().join(', ')}.`,
+    { details: { className, known: schedulerClassNames() } },
+  );
+}
