@@ -5,13 +5,14 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import {
-  addNoiseCumprod, alphaSigma, alphasCumprodFor, combine, convertModelOutput, indexForTimestep, multistepSchedule,
-  resolveSolverConfig, type AlphaSigma,
+  addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, multistepSchedule,
+  solverConfig, type AlphaSigma,
 } from './dpm-solver-multistep.ts';
+import { checkPrepared, checkStepInputs, checkSteps } from './tensor-ops.ts';
+import { initStepIndex } from './timesteps.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 
-/** Diffusers 0.24.0's constructor defaults for DEISMultistepScheduler. */
-export const deisMultistepDefaults = Object.freeze({
+const DEFAULTS = {
   num_train_timesteps: 1000,
   beta_start: 0.0001,
   beta_end: 0.02,
@@ -28,7 +29,10 @@ export const deisMultistepDefaults = Object.freeze({
   use_karras_sigmas: false,
   timestep_spacing: 'linspace',
   steps_offset: 0,
-});
+};
+
+/** Diffusers 0.24.0's constructor defaults for DEISMultistepScheduler. */
+export const deisMultistepDefaults: Readonly<typeof DEFAULTS> = Object.freeze(DEFAULTS);
 
 /** rho = sigma_t / alpha_t, the variable DEIS integrates over. */
 function rho(p: AlphaSigma): number {
@@ -61,7 +65,7 @@ export class DEISMultistepScheduler implements Scheduler {
   #stepIndex: number | null = null;
 
   constructor(given: SchedulerConfig = {}) {
-    const c = resolveSolverConfig(deisMultistepDefaults, given);
+    const c = solverConfig('DEISMultistepScheduler', deisMultistepDefaults, given);
     // Diffusers maps DPM-Solver / UniPC names onto DEIS's own, so configs saved by those classes load.
     const algorithm = ['dpmsolver', 'dpmsolver++'].includes(c.algorithm_type) ? 'deis' : c.algorithm_type;
     const solverType = ['midpoint', 'heun', 'bh1', 'bh2'].includes(c.solver_type) ? 'logrho' : c.solver_type;
@@ -71,7 +75,7 @@ export class DEISMultistepScheduler implements Scheduler {
     if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
     this.#c = Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType });
     this.config = this.#c;
-    this.#alphasCumprod = alphasCumprodFor(this.#c);
+    this.#alphasCumprod = alphasCumprodOf(this.#c);
   }
 
   get timesteps(): readonly number[] {
@@ -84,6 +88,7 @@ export class DEISMultistepScheduler implements Scheduler {
 
   setTimesteps(numInferenceSteps: number): void {
     const c = this.#c;
+    checkSteps(numInferenceSteps, c.num_train_timesteps, 'DEISMultistepScheduler');
     const schedule = multistepSchedule(this.#alphasCumprod, numInferenceSteps, {
       numTrainTimesteps: c.num_train_timesteps, timestepSpacing: c.timestep_spacing, stepsOffset: c.steps_offset,
       useKarrasSigmas: c.use_karras_sigmas,
@@ -102,8 +107,9 @@ export class DEISMultistepScheduler implements Scheduler {
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
     const c = this.#c;
     const n = this.#timesteps.length;
-    if (n === 0) throw new DiffusionError('internal', 'setTimesteps must run before step.');
-    const i = (this.#stepIndex ??= indexForTimestep(this.#timesteps, timestep));
+    checkPrepared(n > 0, 'DEISMultistepScheduler');
+    checkStepInputs(modelOutput, sample);
+    const i = (this.#stepIndex ??= initStepIndex(this.#timesteps, timestep));
     const lowerFinal = i === n - 1 && c.lower_order_final && n < 15;
     const lowerSecond = i === n - 2 && c.lower_order_final && n < 15;
     // DEIS integrates the noise prediction, derived from the data prediction as diffusers does.

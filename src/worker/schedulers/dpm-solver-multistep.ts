@@ -7,10 +7,14 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
+import { alphasCumprod, betasFor } from './betas.ts';
+import { resolveConfig } from './config.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+import { karrasSigmas, logSigmas, sigmaToT, sigmasFromAlphasCumprod } from './sigmas.ts';
+import { addNoiseAlpha, checkPrepared, checkStepInputs, checkSteps, randn } from './tensor-ops.ts';
+import { initStepIndex, npArange, npLinspace, roundHalfEven } from './timesteps.ts';
 
-/** Diffusers 0.24.0's constructor defaults for DPMSolverMultistepScheduler. */
-export const dpmSolverMultistepDefaults = Object.freeze({
+const DEFAULTS = {
   num_train_timesteps: 1000,
   beta_start: 0.0001,
   beta_end: 0.02,
@@ -31,7 +35,10 @@ export const dpmSolverMultistepDefaults = Object.freeze({
   variance_type: null as string | null,
   timestep_spacing: 'linspace',
   steps_offset: 0,
-});
+};
+
+/** Diffusers 0.24.0's constructor defaults for DPMSolverMultistepScheduler. */
+export const dpmSolverMultistepDefaults: Readonly<typeof DEFAULTS> = Object.freeze(DEFAULTS);
 
 /** The VP-schedule pair of a sigma: `alpha = 1/sqrt(sigma^2+1)`, `sigma_t = sigma*alpha`, and `lambda = log(alpha/sigma_t)`. */
 export interface AlphaSigma {
@@ -96,78 +103,56 @@ export interface MultistepScheduleOptions {
 }
 
 /** `set_timesteps` of diffusers' multistep solvers (DPM-Solver++, UniPC, DEIS): integer timesteps and float32 sigmas (n + 1). */
-export function multistepSchedule(alphasCumprod: Float32Array, n: number, o: MultistepScheduleOptions): { timesteps: number[]; sigmas: number[] } {
+export function multistepSchedule(acp: Float32Array, n: number, o: MultistepScheduleOptions): { timesteps: number[]; sigmas: number[] } {
   const last = o.lastTimestep ?? o.numTrainTimesteps;
-  const timesteps = spacedTimesteps(o.timestepSpacing, n, last, o.numTrainTimesteps, o.stepsOffset);
-  const train = trainingSigmas(alphasCumprod);
-  const logSigmas = Array.from(train, (s) => Math.fround(Math.log(s)));
+  const train = sigmasFromAlphasCumprod(acp);
+  const logs = logSigmas(train);
+  let timesteps = spacedTimesteps(o.timestepSpacing, n, last, o.numTrainTimesteps, o.stepsOffset);
   let sigmas: number[];
-  let ts = timesteps;
   if (o.useKarrasSigmas || o.useLuLambdas) {
-    const lo = train[0]!;
-    const hi = train[train.length - 1]!;
-    sigmas = o.useKarrasSigmas ? karras(lo, hi, n) : luSigmas(logSigmas[0]!, logSigmas[logSigmas.length - 1]!, n);
-    ts = sigmas.map((s) => roundHalfEven(sigmaToTF64(s, logSigmas)));
+    sigmas = o.useKarrasSigmas
+      ? karrasSigmas(train[0]!, train[train.length - 1]!, n)
+      : npLinspace(logs[logs.length - 1]!, logs[0]!, n).map((lambda) => Math.exp(lambda));
+    timesteps = sigmas.map((sigma) => roundHalfEven(sigmaToT(sigma, logs)));
     sigmas.push(sigmas[sigmas.length - 1]!);
   } else {
-    sigmas = ts.map((t) => train[t]!);
-    sigmas.push(Math.sqrt((1 - alphasCumprod[0]!) / alphasCumprod[0]!));
+    sigmas = timesteps.map((t) => train[t]!);
+    // diffusers 0.24 ends on the smallest training sigma, not zero.
+    sigmas.push(Math.sqrt((1 - acp[0]!) / acp[0]!));
   }
-  return { timesteps: ts, sigmas: sigmas.map((s) => Math.fround(s)) };
+  return { timesteps, sigmas: sigmas.map((sigma) => Math.fround(sigma)) };
 }
 
+/** The multistep solvers' own spacing: n + 1 points with the last dropped, and "leading" ratio `last // (n + 1)`. */
 function spacedTimesteps(spacing: string, n: number, last: number, numTrain: number, offset: number): number[] {
-  if (spacing === 'linspace') {
-    const step = (last - 1) / n;
-    return Array.from({ length: n }, (_, k) => (n - k === n ? last - 1 : roundHalfEven((n - k) * step)));
-  }
+  if (spacing === 'linspace') return npLinspace(0, last - 1, n + 1).map(roundHalfEven).reverse().slice(0, n);
   if (spacing === 'leading') {
     const ratio = Math.floor(last / (n + 1));
     return Array.from({ length: n }, (_, k) => (n - k) * ratio + offset);
   }
-  if (spacing === 'trailing') {
-    const ratio = numTrain / n;
-    const count = Math.ceil(last / ratio);
-    return Array.from({ length: count }, (_, k) => roundHalfEven(last - k * ratio) - 1);
-  }
+  if (spacing === 'trailing') return npArange(last, 0, -numTrain / n).map((t) => roundHalfEven(t) - 1);
   throw new DiffusionError('invalid-scheduler-config', `timestep_spacing ${spacing} is not one of linspace, leading, trailing.`);
-}
-
-/** numpy's `round` (half to even). */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** Karras et al. (2022) sigmas from `sigmaMax` down to `sigmaMin`, rho 7, in float64 as numpy does. */
-function karras(sigmaMin: number, sigmaMax: number, n: number): number[] {
-  const minInv = sigmaMin ** (1 / 7);
-  const maxInv = sigmaMax ** (1 / 7);
-  return Array.from({ length: n }, (_, k) => (maxInv + linspaceUnit(k, n) * (minInv - maxInv)) ** 7);
-}
-
-/** Lu's uniform-logSNR schedule (`use_lu_lambdas`): lambdas linear from log(sigma_max) to log(sigma_min). */
-function luSigmas(lambdaMin: number, lambdaMax: number, n: number): number[] {
-  return Array.from({ length: n }, (_, k) => Math.exp(lambdaMax + linspaceUnit(k, n) * (lambdaMin - lambdaMax)));
-}
-
-function linspaceUnit(k: number, n: number): number {
-  return n === 1 ? 0 : k === n - 1 ? 1 : k * (1 / (n - 1));
-}
-
-/** Diffusers' `_init_step_index`: the second match when a timestep repeats, the last index when none matches. */
-export function indexForTimestep(timesteps: readonly number[], timestep: number): number {
-  const first = timesteps.indexOf(timestep);
-  if (first < 0) return timesteps.length - 1;
-  const second = timesteps.indexOf(timestep, first + 1);
-  return second < 0 ? first : second;
 }
 
 /** DDPM-style `add_noise` (diffusers 0.24's multistep solvers): sqrt(abar_t)*x + sqrt(1-abar_t)*noise, t a training index. */
 export function addNoiseCumprod(alphasCumprod: Float32Array, original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
   const abar = alphasCumprod[Math.round(timestep)];
   if (abar === undefined) throw new DiffusionError('invalid-argument', `Timestep ${timestep} is outside the training schedule.`);
-  return combine([[Math.fround(Math.sqrt(abar)), original], [Math.fround(Math.sqrt(Math.fround(1 - abar))), noise]]);
+  return addNoiseAlpha(original, noise, abar);
+}
+
+/** `resolveConfig` typed as the class's defaults; the constructors check the values they branch on. */
+export function solverConfig<T extends Record<string, unknown>>(className: string, defaults: T, given: SchedulerConfig): T {
+  const c = resolveConfig(className, defaults, given);
+  for (const key of ['num_train_timesteps', 'solver_order', 'steps_offset']) {
+    if (key in defaults && !Number.isInteger(c[key])) throw new DiffusionError('invalid-scheduler-config', `${className}: ${key} must be an integer.`);
+  }
+  return c as unknown as T;
+}
+
+/** `alphas_cumprod` of a resolved config (betas, optional zero-SNR rescale, float32 cumulative product). */
+export function alphasCumprodOf(config: Readonly<Record<string, unknown>>): Float32Array {
+  return alphasCumprod(betasFor(config));
 }
 
 /**
@@ -206,7 +191,7 @@ export class DPMSolverMultistepScheduler implements Scheduler {
   #stepIndex: number | null = null;
 
   constructor(given: SchedulerConfig = {}) {
-    const c = resolveSolverConfig(dpmSolverMultistepDefaults, given);
+    const c = solverConfig('DPMSolverMultistepScheduler', dpmSolverMultistepDefaults, given);
     // Diffusers rewrites foreign algorithm names (DEIS, UniPC configs) to its own defaults.
     const algorithm = c.algorithm_type === 'deis' ? 'dpmsolver++' : c.algorithm_type;
     const solverType = ['logrho', 'bh1', 'bh2'].includes(c.solver_type) ? 'midpoint' : c.solver_type;
@@ -220,7 +205,7 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
     this.#c = Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType });
     this.config = this.#c;
-    this.#alphasCumprod = alphasCumprodFor(this.#c);
+    this.#alphasCumprod = alphasCumprodOf(this.#c);
   }
 
   get timesteps(): readonly number[] {
@@ -233,6 +218,7 @@ export class DPMSolverMultistepScheduler implements Scheduler {
 
   setTimesteps(numInferenceSteps: number): void {
     const c = this.#c;
+    checkSteps(numInferenceSteps, c.num_train_timesteps, 'DPMSolverMultistepScheduler');
     const schedule = multistepSchedule(this.#alphasCumprod, numInferenceSteps, {
       numTrainTimesteps: c.num_train_timesteps, timestepSpacing: c.timestep_spacing, stepsOffset: c.steps_offset,
       useKarrasSigmas: c.use_karras_sigmas, useLuLambdas: c.use_lu_lambdas, lastTimestep: c.num_train_timesteps - this.#clippedIndex(),
@@ -262,15 +248,16 @@ export class DPMSolverMultistepScheduler implements Scheduler {
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
     const c = this.#c;
     const n = this.#timesteps.length;
-    if (n === 0) throw new DiffusionError('internal', 'setTimesteps must run before step.');
-    const i = (this.#stepIndex ??= indexForTimestep(this.#timesteps, timestep));
+    checkPrepared(n > 0, 'DPMSolverMultistepScheduler');
+    if (!['learned', 'learned_range'].includes(c.variance_type ?? '')) checkStepInputs(modelOutput, sample);
+    const i = (this.#stepIndex ??= initStepIndex(this.#timesteps, timestep));
     const lowerFinal = i === n - 1 && (c.euler_at_final || (c.lower_order_final && n < 15));
     const lowerSecond = i === n - 2 && c.lower_order_final && n < 15;
     const converted = convertModelOutput({ predictionType: c.prediction_type, toX0: c.algorithm_type.endsWith('++'),
       learnedVariance: ['learned', 'learned_range'].includes(c.variance_type ?? '') }, modelOutput, sample, this.#sigmas[i]!);
     this.#outputs.shift();
     this.#outputs.push(converted);
-    const noise = c.algorithm_type.startsWith('sde-') ? drawNoise(generator, converted.length) : null;
+    const noise = c.algorithm_type.startsWith('sde-') ? randn(converted.length, generator) : null;
     let prev: Float32Array;
     if (c.solver_order === 1 || this.#lowerOrderNums < 1 || lowerFinal) prev = this.#update(1, sample, noise);
     else if (c.solver_order === 2 || this.#lowerOrderNums < 2 || lowerSecond) prev = this.#update(2, sample, noise);
@@ -311,12 +298,6 @@ export class DPMSolverMultistepScheduler implements Scheduler {
   }
 }
 
-/** One `randn_tensor(model_output.shape, generator)` draw, as diffusers makes inside an SDE step. */
-export function drawNoise(generator: TorchGenerator | undefined, length: number): Float32Array {
-  if (!generator) throw new DiffusionError('invalid-argument', 'This stochastic scheduler needs a generator in step().');
-  return generator.randn(length);
-}
-
 /** Element-wise `sum_k c_k * x_k`, accumulated in float64 and rounded once to float32. */
 export function combine(terms: ReadonlyArray<readonly [number, Float32Array]>): Float32Array {
   const out = new Float32Array(terms[0]![1].length);
@@ -326,58 +307,4 @@ export function combine(terms: ReadonlyArray<readonly [number, Float32Array]>): 
     out[e] = acc;
   }
   return out;
-}
-
-/** Fills diffusers' defaults for the keys a class accepts, keeping given values of the default's type (null where allowed). */
-export function resolveSolverConfig<T extends Record<string, unknown>>(defaults: T, given: SchedulerConfig): T {
-  const out: Record<string, unknown> = { ...defaults };
-  for (const key of Object.keys(defaults)) {
-    const value = given[key];
-    if (value === undefined) continue;
-    const fallback = defaults[key];
-    const ok = value === null ? fallback === null || key === 'trained_betas' : fallback === null || typeof value === typeof fallback || (key === 'trained_betas' && Array.isArray(value));
-    if (!ok) throw new DiffusionError('invalid-scheduler-config', `Config key ${key} has the wrong type.`, { details: { key, value } });
-    out[key] = value;
-  }
-  return out as T;
-}
-
-/** `alphas_cumprod` in float32 as torch builds it from a diffusers beta schedule. */
-export function alphasCumprodFor(c: { num_train_timesteps: number; beta_start: number; beta_end: number; beta_schedule: string; trained_betas: number[] | null }): Float32Array {
-  const n = c.num_train_timesteps;
-  let betas: Float32Array;
-  if (c.trained_betas) betas = Float32Array.from(c.trained_betas);
-  else if (c.beta_schedule === 'linear') betas = linspace32(c.beta_start, c.beta_end, n);
-  else if (c.beta_schedule === 'scaled_linear') betas = linspace32(Math.sqrt(c.beta_start), Math.sqrt(c.beta_end), n).map((b) => b * b);
-  else if (c.beta_schedule === 'squaredcos_cap_v2') {
-    const bar = (t: number) => Math.cos(((t + 0.008) / 1.008) * Math.PI / 2) ** 2;
-    betas = Float32Array.from({ length: n }, (_, i) => Math.min(1 - bar((i + 1) / n) / bar(i / n), 0.999));
-  } else throw new DiffusionError('invalid-scheduler-config', `beta_schedule ${c.beta_schedule} is not supported.`);
-  const out = new Float32Array(n);
-  let acc = 1;
-  for (let i = 0; i < n; i += 1) out[i] = acc = Math.fround(acc * Math.fround(1 - betas[i]!));
-  return out;
-}
-
-function linspace32(start: number, end: number, n: number): Float32Array {
-  const s = Math.fround(start);
-  const e = Math.fround(end);
-  const step = Math.fround((e - s) / (n - 1));
-  const half = Math.floor(n / 2);
-  return Float32Array.from({ length: n }, (_, i) => (i < half ? s + Math.fround(step * i) : e - Math.fround(step * (n - i - 1))));
-}
-
-/** Training sigmas `sqrt((1 - abar) / abar)` in float32, index = training timestep. */
-export function trainingSigmas(alphasCumprod: Float32Array): Float32Array {
-  return alphasCumprod.map((a) => Math.sqrt(Math.fround(Math.fround(1 - a) / a)));
-}
-
-/** Diffusers' numpy `_sigma_to_t` in float64: the fractional training timestep of `sigma` on the log-sigma table. */
-export function sigmaToTF64(sigma: number, logSigmas: readonly number[]): number {
-  const logSigma = Math.log(sigma);
-  let low = 0;
-  for (let k = 0; k < logSigmas.length; k += 1) if (logSigma - logSigmas[k]! >= 0) low = k;
-  low = Math.min(low, logSigmas.length - 2);
-  const w = Math.min(Math.max((logSigmas[low]! - logSigma) / (logSigmas[low]! - logSigmas[low + 1]!), 0), 1);
-  return (1 - w) * low + w * (low + 1);
 }

@@ -6,13 +6,14 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import {
-  addNoiseCumprod, alphaSigma, alphasCumprodFor, combine, convertModelOutput, indexForTimestep, multistepSchedule,
-  resolveSolverConfig,
+  addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, multistepSchedule,
+  solverConfig,
 } from './dpm-solver-multistep.ts';
+import { checkPrepared, checkStepInputs, checkSteps } from './tensor-ops.ts';
+import { initStepIndex } from './timesteps.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 
-/** Diffusers 0.24.0's constructor defaults for UniPCMultistepScheduler. */
-export const uniPCMultistepDefaults = Object.freeze({
+const DEFAULTS = {
   num_train_timesteps: 1000,
   beta_start: 0.0001,
   beta_end: 0.02,
@@ -31,7 +32,10 @@ export const uniPCMultistepDefaults = Object.freeze({
   use_karras_sigmas: false,
   timestep_spacing: 'linspace',
   steps_offset: 0,
-});
+};
+
+/** Diffusers 0.24.0's constructor defaults for UniPCMultistepScheduler. */
+export const uniPCMultistepDefaults: Readonly<typeof DEFAULTS> = Object.freeze(DEFAULTS);
 
 /** Solves the small dense system `a x = b` (at most 3x3) by Gaussian elimination with partial pivoting. */
 export function solveSmall(a: number[][], b: number[]): number[] {
@@ -88,7 +92,7 @@ export class UniPCMultistepScheduler implements Scheduler {
   #stepIndex: number | null = null;
 
   constructor(given: SchedulerConfig = {}) {
-    const c = resolveSolverConfig(uniPCMultistepDefaults, given);
+    const c = solverConfig('UniPCMultistepScheduler', uniPCMultistepDefaults, given);
     // Diffusers maps other solvers' names onto bh2 so their saved configs load here.
     const solverType = ['midpoint', 'heun', 'logrho'].includes(c.solver_type) ? 'bh2' : c.solver_type;
     if (!['bh1', 'bh2'].includes(solverType)) throw new DiffusionError('invalid-scheduler-config', `solver_type ${solverType} is not supported.`);
@@ -98,7 +102,7 @@ export class UniPCMultistepScheduler implements Scheduler {
     if (!Array.isArray(c.disable_corrector)) throw new DiffusionError('invalid-scheduler-config', 'disable_corrector must be a list of step indices.');
     this.#c = Object.freeze({ ...c, solver_type: solverType, disable_corrector: [...c.disable_corrector] });
     this.config = this.#c;
-    this.#alphasCumprod = alphasCumprodFor(this.#c);
+    this.#alphasCumprod = alphasCumprodOf(this.#c);
   }
 
   get timesteps(): readonly number[] {
@@ -111,6 +115,7 @@ export class UniPCMultistepScheduler implements Scheduler {
 
   setTimesteps(numInferenceSteps: number): void {
     const c = this.#c;
+    checkSteps(numInferenceSteps, c.num_train_timesteps, 'UniPCMultistepScheduler');
     const schedule = multistepSchedule(this.#alphasCumprod, numInferenceSteps, {
       numTrainTimesteps: c.num_train_timesteps, timestepSpacing: c.timestep_spacing, stepsOffset: c.steps_offset,
       useKarrasSigmas: c.use_karras_sigmas,
@@ -131,8 +136,9 @@ export class UniPCMultistepScheduler implements Scheduler {
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
     const c = this.#c;
     const n = this.#timesteps.length;
-    if (n === 0) throw new DiffusionError('internal', 'setTimesteps must run before step.');
-    const i = (this.#stepIndex ??= indexForTimestep(this.#timesteps, timestep));
+    checkPrepared(n > 0, 'UniPCMultistepScheduler');
+    checkStepInputs(modelOutput, sample);
+    const i = (this.#stepIndex ??= initStepIndex(this.#timesteps, timestep));
     const useCorrector = i > 0 && !c.disable_corrector.includes(i - 1) && this.#lastSample !== null;
     const converted = convertModelOutput({ predictionType: c.prediction_type, toX0: c.predict_x0, learnedVariance: false },
       modelOutput, sample, this.#sigmas[i]!);
