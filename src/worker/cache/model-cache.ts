@@ -1,56 +1,25 @@
 /**
- * Model files, downloaded once and kept in IndexedDB. The only module that imports idb-keyval.
- * (First cut: whole-file entries; chunking, resume, integrity and quota follow.)
+ * Model files, downloaded once and kept in IndexedDB: the seam between the model loader and the cache.
+ *
+ * Each file is stored as chunks plus a record written last (see store.ts); every load checks sizes, chunk count
+ * and chunk digests, evicting and downloading again on any mismatch; downloads resume with `Range` after faults,
+ * in this session or a later one. One tab at a time works on a file (Web Locks). Decision record: docs/decisions/0004.
  */
-import { get, set } from 'idb-keyval';
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError, abortError } from '../../sdk/errors.ts';
+import { download } from './download.ts';
+import { withFileLock } from './locks.ts';
+import { checkStoredFile, CorruptEntryError, readStoredFile } from './read.ts';
+import { deleteFile, readAllRecords, readRecord, writeRecord, type FileRecord } from './store.ts';
+import type { FetchOptions, ModelFileRequest } from './types.ts';
 
-/** One file to fetch: where, what it must be, and how progress names it. */
-export interface ModelFileRequest {
-  /** Absolute URL. */
-  readonly url: string;
-  /** Display name for progress, e.g. `unet/model.onnx`. */
-  readonly name: string;
-  /** The model this file belongs to (for listing and deleting). */
-  readonly modelId: string;
-  /** Manifest revision; part of the cache key. */
-  readonly revision?: string;
-  readonly size?: number;
-  readonly sha256?: string;
-}
+export type { CacheEvent, FetchOptions, FileProgress, ModelFileRequest } from './types.ts';
+export { ensureQuota, requestPersistentStorage } from './quota.ts';
+export { setCacheTuning, type CacheTuning } from './tuning.ts';
+export { cacheUsage, deleteCachedModel, listCachedModels, type CachedModel, type CacheUsage } from './manage.ts';
 
-/** Byte progress of one file. */
-export interface FileProgress {
-  readonly file: string;
-  readonly loaded: number;
-  readonly total: number | undefined;
-  readonly fromCache: boolean;
-}
-
-/** How to fetch: cancellation and progress. */
-export interface FetchOptions {
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: FileProgress) => void;
-}
-
-const keyOf = (request: ModelFileRequest) => `wd:file:${request.url}#${request.revision ?? ''}`;
-
-/** The bytes of a model file: from IndexedDB when stored, else downloaded (with progress) and stored. */
+/** The bytes of a model file: from IndexedDB when stored and intact, else downloaded (with progress) and stored. */
 export async function fetchModelFile(request: ModelFileRequest, options: FetchOptions = {}): Promise<Uint8Array> {
-  const cached = await get<Uint8Array>(keyOf(request));
-  if (cached) {
-    options.onProgress?.({ file: request.name, loaded: cached.byteLength, total: cached.byteLength, fromCache: true });
-    return cached;
-  }
-  const response = await fetch(request.url, { signal: options.signal }).catch((cause: unknown) => {
-    throw new DiffusionError('download-failed', `Could not fetch ${request.url}.`, { cause });
-  });
-  if (response.status === 404) throw new DiffusionError('model-not-found', `${request.url} answered 404.`, { details: { url: request.url } });
-  if (!response.ok) throw new DiffusionError('download-failed', `${request.url} answered ${response.status}.`, { details: { url: request.url, status: response.status } });
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  options.onProgress?.({ file: request.name, loaded: bytes.byteLength, total: bytes.byteLength, fromCache: false });
-  await set(keyOf(request), bytes);
-  return bytes;
+  return (await obtain(request, options, true))!;
 }
 
 /** Like fetchModelFile, but a 404 resolves to undefined (for optional files). */
@@ -60,5 +29,73 @@ export async function fetchOptionalFile(request: ModelFileRequest, options: Fetc
   } catch (error) {
     if (error instanceof DiffusionError && error.code === 'model-not-found') return undefined;
     throw error;
+  }
+}
+
+/** Makes sure a file is stored and intact without assembling it in memory (for "download for offline use"). */
+export async function cacheModelFile(request: ModelFileRequest, options: FetchOptions = {}): Promise<void> {
+  await obtain(request, options, false);
+}
+
+/** True when the stored copy was made for another revision, size or hash than the request asks for. */
+function isStale(record: FileRecord, request: ModelFileRequest): boolean {
+  if (request.revision !== undefined && record.revision !== request.revision) return true;
+  if (request.size !== undefined && record.size !== undefined && record.size !== request.size) return true;
+  // A partial download without a saved hash state cannot be verified against a hash asked for now.
+  if (!record.complete && request.sha256 && record.chunkCount > 0 && !record.hashState) return true;
+  return !!(request.sha256 && record.complete && record.sha256 && record.sha256 !== request.sha256.toLowerCase());
+}
+
+async function obtain(request: ModelFileRequest, options: FetchOptions, assemble: boolean): Promise<Uint8Array | undefined> {
+  if (options.signal?.aborted) throw abortError(options.signal.reason);
+  const bytes = await withFileLock(request.url, options.signal, () => obtainLocked(request, options, assemble));
+  if (request.revision !== undefined) await removeOtherRevisions(request, options);
+  return bytes;
+}
+
+async function obtainLocked(request: ModelFileRequest, options: FetchOptions, assemble: boolean): Promise<Uint8Array | undefined> {
+  const event = (e: 'hit' | 'evicted-corrupt' | 'evicted-stale' | 'stored') => options.onCacheEvent?.({ file: request.name, event: e });
+  let record = await readRecord(request.url);
+  if (record && isStale(record, request)) {
+    await deleteFile(request.url);
+    if (record.complete) event('evicted-stale');
+    record = undefined;
+  }
+  if (record?.complete) {
+    try {
+      const bytes = await readHit(record, request, options, assemble);
+      event('hit');
+      return bytes;
+    } catch (error) {
+      if (!(error instanceof CorruptEntryError)) throw error;
+      await deleteFile(request.url);
+      event('evicted-corrupt');
+      record = undefined;
+    }
+  }
+  const bytes = await download(request, options, record, assemble);
+  event('stored');
+  return bytes;
+}
+
+async function readHit(record: FileRecord, request: ModelFileRequest, options: FetchOptions, assemble: boolean): Promise<Uint8Array | undefined> {
+  const total = record.size!;
+  const progress = (loaded: number) => options.onProgress?.({ file: request.name, loaded, total, fromCache: true });
+  let bytes: Uint8Array | undefined;
+  if (assemble) bytes = await readStoredFile(record, progress);
+  else await checkStoredFile(record);
+  if (!assemble || total === 0) progress(total);
+  // The date of last use is for listing; failing to record it must not fail the load.
+  await writeRecord({ ...record, usedAt: Date.now() }).catch(() => undefined);
+  return bytes;
+}
+
+/** Once a file of a new revision is stored, the model's files of other revisions are dead weight. */
+async function removeOtherRevisions(request: ModelFileRequest, options: FetchOptions): Promise<void> {
+  const records = await readAllRecords();
+  const old = records.filter((r) => r.modelId === request.modelId && r.revision !== undefined && r.revision !== request.revision);
+  for (const record of old) {
+    await withFileLock(record.url, undefined, () => deleteFile(record.url));
+    options.onCacheEvent?.({ file: record.name, event: 'evicted-stale' });
   }
 }

@@ -1,0 +1,70 @@
+/**
+ * Reading a stored file back: every load checks the record, the chunk count and each chunk's size, and (by
+ * default) each chunk's SHA-256, before any byte is served. The result is allocated once and filled chunk by
+ * chunk, so the peak is the file plus one chunk.
+ */
+import { cacheTuning } from './tuning.ts';
+import { readChunk, type FileRecord } from './store.ts';
+
+/** A stored file failed a check; the caller evicts it and downloads again. */
+export class CorruptEntryError extends Error {
+  override readonly name = 'CorruptEntryError';
+}
+
+/** The number of chunks a complete file of `size` bytes has. */
+export const chunksFor = (size: number, chunkSize: number) => Math.ceil(size / chunkSize);
+
+/** Length of chunk `index` of a file of `size` bytes. */
+export const chunkLength = (index: number, size: number, chunkSize: number) => Math.min(chunkSize, size - index * chunkSize);
+
+/** SHA-256 of one chunk with native WebCrypto (hex), or undefined where WebCrypto is missing (insecure contexts). */
+export async function chunkDigest(bytes: Uint8Array<ArrayBuffer>): Promise<string | undefined> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return undefined;
+  const digest = new Uint8Array(await subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Checks a complete record against its stored chunks' count and sizes, without reading their bytes. */
+export async function checkStoredFile(record: FileRecord): Promise<Blob[]> {
+  const { size, chunkSize, chunkCount } = record;
+  if (!record.complete || size === undefined) throw new CorruptEntryError('the record is not complete');
+  if (chunkCount !== chunksFor(size, chunkSize)) throw new CorruptEntryError(`${chunkCount} chunks for ${size} bytes`);
+  const blobs: Blob[] = [];
+  for (let i = 0; i < chunkCount; i += 1) {
+    const blob = await readChunk(record.url, i);
+    if (!blob) throw new CorruptEntryError(`chunk ${i} is missing`);
+    if (blob.size !== chunkLength(i, size, chunkSize)) throw new CorruptEntryError(`chunk ${i} has ${blob.size} bytes`);
+    blobs.push(blob);
+  }
+  return blobs;
+}
+
+/**
+ * Copies chunks `[0, chunks)` of a checked file into `target`, verifying digests when tuned to; `onChunk` gets the
+ * bytes copied so far. Unreadable Blobs (their backing files deleted under the browser) count as corruption.
+ */
+export async function copyChunks(record: FileRecord, blobs: Blob[], target: Uint8Array, chunks: number, onChunk?: (loaded: number) => void): Promise<void> {
+  const verify = cacheTuning().verifyChunks && record.chunkDigests.length >= chunks;
+  for (let i = 0; i < chunks; i += 1) {
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(await blobs[i].arrayBuffer());
+    } catch (cause) {
+      throw new CorruptEntryError(`chunk ${i} cannot be read`, { cause });
+    }
+    if (verify && record.chunkDigests[i] !== undefined && (await chunkDigest(bytes)) !== record.chunkDigests[i]) {
+      throw new CorruptEntryError(`chunk ${i} fails its SHA-256`);
+    }
+    target.set(bytes, i * record.chunkSize);
+    onChunk?.(i * record.chunkSize + bytes.length);
+  }
+}
+
+/** The bytes of a complete stored file, checked; throws CorruptEntryError when any check fails. */
+export async function readStoredFile(record: FileRecord, onChunk?: (loaded: number) => void): Promise<Uint8Array> {
+  const blobs = await checkStoredFile(record);
+  const target = new Uint8Array(record.size!);
+  await copyChunks(record, blobs, target, blobs.length, onChunk);
+  return target;
+}
