@@ -11,7 +11,9 @@ const VEC = 8;
 
 /**
  * `torch.linspace(start, end, steps, dtype=torch.float32)` bit for bit: the CPU kernel steps in float32 from `start`
- * for the first half and back from `end` for the second, eight elements per vector from a per-chunk base.
+ * for the first half and back from `end` for the second, eight elements per AVX2 vector from a per-chunk base. GCC
+ * builds torch with `-ffp-contract=fast`, so each `a + b * c` is one fused multiply-add: the product is exact in
+ * double here (24-bit operands), and only the sum rounds.
  */
 export function torchLinspaceF32(start: number, end: number, steps: number): Float32Array {
   const out = new Float32Array(steps);
@@ -23,11 +25,11 @@ export function torchLinspaceF32(start: number, end: number, steps: number): Flo
   const e = f32(end);
   const step = f32(f32(e - s) / (steps - 1));
   const halfway = Math.floor(steps / 2);
-  const base = (idx: number): number => (idx < halfway ? f32(s + f32(step * idx)) : f32(e - f32(step * (steps - idx - 1))));
+  const base = (idx: number): number => (idx < halfway ? f32(s + step * idx) : f32(e - step * (steps - idx - 1)));
   const whole = steps - (steps % VEC);
   for (let at = 0; at < whole; at += VEC) {
     const b = base(at);
-    for (let i = 0; i < VEC; i += 1) out[at + i] = f32(b + f32(i * step));
+    for (let i = 0; i < VEC; i += 1) out[at + i] = f32(b + i * step);
   }
   for (let idx = whole; idx < steps; idx += 1) out[idx] = base(idx);
   return out;
