@@ -46,6 +46,10 @@ export interface ModelManifest {
   readonly schedulerConfig?: FileRef | SchedulerConfig;
   readonly specialTokensMap?: FileRef;
   readonly vaeConfig?: FileRef;
+  /** `model_index.json`: its pipeline class name tells an inpainting model when the U-Net's channel count is symbolic. */
+  readonly modelIndex?: FileRef;
+  /** The U-Net's input channels where the ONNX file leaves them symbolic: 4, or 9 for inpainting models. */
+  readonly unetChannels?: 4 | 9;
   /** Overrides: the tokenizer's pad id (49407 for SD 1.x, 0 for SD 2.x / Turbo) and the VAE scaling factor. */
   readonly padTokenId?: number;
   readonly scalingFactor?: number;

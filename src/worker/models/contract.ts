@@ -71,8 +71,8 @@ export function textEncoderContract(session: Session): TextEncoderContract {
   return { inputIds: { name: ids.name, type: ids.type, length }, hidden: floatValue(hidden, 'text encoder'), batchable: batchable(ids) };
 }
 
-/** Reads the U-Net's contract from its session. */
-export function unetContract(session: Session): UnetContract {
+/** Reads the U-Net's contract from its session; `channelsHint` decides a symbolic channel count. */
+export function unetContract(session: Session, channelsHint = 4): UnetContract {
   const inputs = inputsOf(session);
   const sample = find(inputs, 'sample', 'U-Net', 'input');
   const timestep = find(inputs, 'timestep', 'U-Net', 'input');
@@ -80,7 +80,7 @@ export function unetContract(session: Session): UnetContract {
   const outputs = outputsOf(session);
   const output = outputs.find((o) => o.name === 'out_sample') ?? outputs[0];
   if (!output) throw new DiffusionError('model-contract', 'The U-Net has no outputs.');
-  const channels = typeof sample.shape[1] === 'number' && sample.shape[1] > 0 ? sample.shape[1] : 4;
+  const channels = typeof sample.shape[1] === 'number' && sample.shape[1] > 0 ? sample.shape[1] : channelsHint;
   if (channels !== 4 && channels !== 9) {
     throw new DiffusionError('model-contract', `The U-Net takes ${channels} channels; web-diffusion supports 4 (text-to-image) and 9 (inpainting).`);
   }

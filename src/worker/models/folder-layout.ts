@@ -16,5 +16,6 @@ export function folderLayout(folder: string): ModelManifest {
     schedulerConfig: { url: 'scheduler/scheduler_config.json' },
     specialTokensMap: { url: 'tokenizer/special_tokens_map.json' },
     vaeConfig: { url: 'vae_decoder/config.json' },
+    modelIndex: { url: 'model_index.json' },
   };
 }

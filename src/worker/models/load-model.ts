@@ -98,17 +98,22 @@ async function readSettings(manifest: ModelManifest, context: LoadContext) {
   const optional = async (file: FileRef | undefined) => (file ? text(await fetchOptionalFile(request(file, manifest), options)) : undefined);
   const schedulerRef = manifest.schedulerConfig;
   const isRef = typeof (schedulerRef as FileRef | undefined)?.url === 'string';
-  const [schedulerText, specialText, vaeText] = await Promise.all([
+  const [schedulerText, specialText, vaeText, indexText] = await Promise.all([
     isRef ? optional(schedulerRef as FileRef) : undefined,
     optional(manifest.specialTokensMap),
     optional(manifest.vaeConfig),
+    optional(manifest.modelIndex),
   ]);
   const vocabText = text(vocab) ?? '';
   const tokenizer = ClipTokenizer.fromFiles(vocabText, text(merges) ?? '');
   const schedulerConfig = (isRef ? parseJson(schedulerText, 'scheduler_config.json') : schedulerRef) ?? SD_DEFAULT_SCHEDULER;
   const special = parseJson(specialText, 'special_tokens_map.json');
-  const vae = parseJson(vaeText, 'VAE config.json');
+  // optimum keeps the VAE config beside the decoder; diffusers' own layout has it in vae/.
+  const vaeFallback = vaeText === undefined && manifest.baseUrl ? await optional({ url: new URL('vae/config.json', manifest.baseUrl).href }) : undefined;
+  const vae = parseJson(vaeText ?? vaeFallback, 'VAE config.json');
+  const pipelineClass = String(parseJson(indexText, 'model_index.json')?._class_name ?? '');
   return {
+    unetChannels: manifest.unetChannels ?? (/Inpaint/.test(pipelineClass) ? 9 : 4),
     tokenizer,
     schedulerConfig: schedulerConfig as SchedulerConfig,
     padTokenId: manifest.padTokenId ?? padTokenFrom(special, vocabText),
@@ -140,7 +145,7 @@ export async function loadModel(manifest: ModelManifest, context: LoadContext): 
     const te = await step('textEncoder', manifest.textEncoder, 'text encoder');
     const textEncoder = { session: te, contract: contracts.textEncoderContract(te) };
     const un = await step('unet', manifest.unet, 'U-Net');
-    const unet = { session: un, contract: contracts.unetContract(un) };
+    const unet = { session: un, contract: contracts.unetContract(un, settings.unetChannels) };
     const vd = await step('vaeDecoder', manifest.vaeDecoder, 'VAE decoder');
     const vaeDecoder = { session: vd, contract: contracts.vaeDecoderContract(vd) };
     let encoder: Promise<Network<contracts.VaeContract>> | undefined;

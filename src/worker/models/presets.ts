@@ -53,6 +53,7 @@ const sd2Inpainting: ModelManifest = {
   schedulerConfig: { url: hub('stabilityai/stable-diffusion-2-inpainting', 'scheduler/scheduler_config.json') },
   padTokenId: 0,
   scalingFactor: 0.18215,
+  unetChannels: 9,
   defaults: { steps: 25, guidanceScale: 7.5, width: 512, height: 512 },
 };
 

@@ -46,6 +46,7 @@ export function resolveManifest(manifest: ModelManifest, origin?: string): Model
     schedulerConfig: isFileRef(manifest.schedulerConfig) ? resolveFile(manifest.schedulerConfig, base) : manifest.schedulerConfig,
     specialTokensMap: optional(manifest.specialTokensMap),
     vaeConfig: optional(manifest.vaeConfig),
+    modelIndex: optional(manifest.modelIndex),
   };
 }
 
