@@ -28,16 +28,19 @@ export const rules = {
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
- * Call from `willUpdate`: puts back the previous value of every changed property that breaks its rule.
+ * Call from `willUpdate`: puts back the previous value (or the default) of every changed property that breaks its rule.
  * `null` and `undefined` (attribute removed) are always allowed and mean "the default".
  */
-export function keepValid(host: ReactiveElement, changed: PropertyValues, table: Readonly<Record<string, AttributeRule>>): void {
+export function keepValid(
+  host: ReactiveElement, changed: PropertyValues, table: Readonly<Record<string, AttributeRule>>, defaults: Readonly<Record<string, unknown>> = {},
+): void {
   const self = host as unknown as Record<string, unknown>;
   for (const [name, rule] of Object.entries(table)) {
     if (!changed.has(name)) continue;
     const value = self[name];
     if (value === undefined || value === null || rule.valid(value)) continue;
-    const previous = changed.get(name);
+    // The first change of an update records the value before it; for a class-field default that is undefined.
+    const previous = changed.get(name) ?? defaults[name];
     const shown = typeof value === 'number' && Number.isNaN(value) ? host.getAttribute(kebab(name)) : value;
     console.warn(`<${host.localName}> ignored ${kebab(name)}="${String(shown)}": expected ${rule.expected}; keeping ${previous === undefined ? 'the default' : String(previous)}.`);
     self[name] = previous;

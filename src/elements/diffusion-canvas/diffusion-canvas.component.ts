@@ -230,7 +230,7 @@ export class DiffusionCanvasElement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    keepValid(this, changed, checked);
+    keepValid(this, changed, checked, { tool: 'brush', brushSize: 32, device: 'auto' });
     if (changed.has('model') || changed.has('device')) this.failure = undefined;
   }
 
@@ -253,7 +253,7 @@ export class DiffusionCanvasElement extends LitElement {
     const summary = this.#tracker.summary;
     return html`
       <div class="base" part="base" aria-busy=${String(this.busy)}>
-        <div class="stage" part="stage" tabindex="0" style="aspect-ratio: ${w} / ${h}"
+        <div class="stage" part="stage" tabindex="0" role="group" style="aspect-ratio: ${w} / ${h}"
           aria-label="Image. Paint the area to repaint with a pointer; press [ and ] to change the brush size."
           aria-describedby="status">
           <canvas part="image" width=${w} height=${h} aria-hidden="true"></canvas>

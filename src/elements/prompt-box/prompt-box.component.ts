@@ -33,7 +33,7 @@ import { property, state } from 'lit/decorators.js';
 import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
 import { DiffusionSubmitEvent, type PromptValue } from '../events.ts';
 import { renderPromptBox, type FieldName } from './prompt-box.parts.ts';
-import { FALLBACK_SAMPLERS } from './samplers.ts';
+import { defaultSamplers } from './samplers.ts';
 import { promptBoxStyles } from './prompt-box.styles.ts';
 
 const checked = { steps: rules.steps, guidanceScale: rules.guidanceScale, width: rules.size, height: rules.size, seed: rules.seed };
@@ -75,7 +75,7 @@ export class PromptBoxElement extends LitElement {
   /** Sampler name; empty means the model's default. */
   @property() scheduler = '';
   /** The sampler names offered (property only). */
-  @property({ attribute: false }) samplers: readonly string[] = FALLBACK_SAMPLERS;
+  @property({ attribute: false }) samplers: readonly string[] = defaultSamplers();
 
   @state() private busy = false;
   @state() private status = '';
