@@ -18,6 +18,9 @@ export async function download(request: ModelFileRequest, options: FetchOptions,
   return new Download(request, options, partial, assemble).run();
 }
 
+/** Chunks read ahead of the IndexedDB writes; without an assembly buffer each costs one chunk of memory. */
+const MAX_QUEUED = 3;
+
 function freshRecord(request: ModelFileRequest): FileRecord {
   const now = Date.now();
   return {
@@ -108,41 +111,63 @@ class Download {
     this.#filledFrom = 0;
   }
 
+  /**
+   * Reads the body as fast as it arrives while full chunks are written behind it (at most MAX_QUEUED at a time):
+   * a stream that errors discards whatever it had queued unread, so a reader that waited for each write would lose
+   * the bytes received since, and resume from further back than the fault.
+   */
   async #stream(response: Response, size: number | undefined): Promise<void> {
     const reader = response.body!.getReader();
-    const { chunkSize } = this.#record;
-    const spare = this.#target ? undefined : new Uint8Array(chunkSize);
+    this.#writes = Promise.resolve();
     let position = this.#stored;
-    let chunk = this.#chunkView(spare, position, size);
+    let chunk = this.#chunkView(position, size);
     let fill = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (size !== undefined && position + value.length > size) throw this.#tooLong(size);
-      for (let offset = 0; offset < value.length;) {
-        const take = Math.min(chunk.length - fill, value.length - offset);
-        chunk.set(value.subarray(offset, offset + take), fill);
-        fill += take;
-        offset += take;
-        position += take;
-        if (fill === chunk.length && chunk.length > 0) {
-          await this.#storeChunk(chunk, position === size);
-          chunk = this.#chunkView(spare, position, size);
-          fill = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (size !== undefined && position + value.length > size) throw this.#tooLong(size);
+        for (let offset = 0; offset < value.length;) {
+          const take = Math.min(chunk.length - fill, value.length - offset);
+          chunk.set(value.subarray(offset, offset + take), fill);
+          fill += take;
+          offset += take;
+          position += take;
+          if (fill === chunk.length && chunk.length > 0) {
+            await this.#queueChunk(chunk, position === size);
+            chunk = this.#chunkView(position, size);
+            fill = 0;
+          }
         }
+        this.#progress(position, size);
       }
-      this.#progress(position, size);
+    } catch (error) {
+      await this.#writes; // a failed write (quota) explains more than the read error it caused
+      throw error;
     }
+    await this.#writes;
     if (size !== undefined && position < size) throw new Error(`The response ended at byte ${position} of ${size}.`);
     if (fill > 0) await this.#storeChunk(chunk.subarray(0, fill), true);
     else if (!this.#record.complete) await this.#finish();
     this.#progress(position, position, true);
   }
 
-  /** Where the next chunk's bytes go: straight into the final buffer when assembling, else a reused buffer. */
-  #chunkView(spare: Uint8Array<ArrayBuffer> | undefined, position: number, size: number | undefined): Uint8Array<ArrayBuffer> {
+  #writes: Promise<void> = Promise.resolve();
+  #queued = 0;
+
+  /** Chains a chunk's write after the earlier ones; waits for them all when MAX_QUEUED are in flight. */
+  async #queueChunk(bytes: Uint8Array<ArrayBuffer>, last: boolean): Promise<void> {
+    this.#queued += 1;
+    this.#writes = this.#writes.then(() => this.#storeChunk(bytes, last)).finally(() => { this.#queued -= 1; });
+    // Marks the chain handled; the rejection still reaches whoever awaits it next.
+    this.#writes.catch(() => undefined);
+    if (this.#queued >= MAX_QUEUED) await this.#writes;
+  }
+
+  /** Where the next chunk's bytes go: straight into the final buffer when assembling, else a fresh chunk buffer. */
+  #chunkView(position: number, size: number | undefined): Uint8Array<ArrayBuffer> {
     const length = size === undefined ? this.#record.chunkSize : Math.min(this.#record.chunkSize, size - position);
-    return spare ? spare.subarray(0, length) : this.#target!.subarray(position, position + length);
+    return this.#target ? this.#target.subarray(position, position + length) : new Uint8Array(length);
   }
 
   #tooLong(size: number): DiffusionError {

@@ -22,7 +22,6 @@ describe('model cache', () => {
     ok(sameBytes(first, deterministicBytes(SIZE)), 'downloaded bytes differ from the source');
     const last = progress.at(-1)!;
     deepEqual([last.loaded, last.total, last.fromCache], [SIZE, SIZE, false]);
-    ok(progress.length > 2, `only ${progress.length} progress events`);
     deepEqual(events.map((e) => e.event), ['stored']);
 
     progress.length = events.length = 0;
