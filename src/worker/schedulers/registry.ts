@@ -3,12 +3,24 @@
  * outside the library can add more with {@link registerScheduler}.
  */
 import { DiffusionError } from '../../sdk/errors.ts';
+import { DEISMultistepScheduler } from './deis-multistep.ts';
+import { DPMSolverMultistepScheduler } from './dpm-solver-multistep.ts';
+import { DPMSolverSinglestepScheduler } from './dpm-solver-singlestep.ts';
+import { KDPM2AncestralDiscreteScheduler } from './kdpm2-ancestral-discrete.ts';
+import { KDPM2DiscreteScheduler } from './kdpm2-discrete.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+import { UniPCMultistepScheduler } from './unipc-multistep.ts';
 
 /** Builds a scheduler from a (partial) diffusers config; the factory fills in its class's defaults. */
 export type SchedulerFactory = (config: SchedulerConfig) => Scheduler;
 
 const BUILT_IN: Readonly<Record<string, SchedulerFactory>> = {
+  DEISMultistepScheduler: (c) => new DEISMultistepScheduler(c),
+  DPMSolverMultistepScheduler: (c) => new DPMSolverMultistepScheduler(c),
+  DPMSolverSinglestepScheduler: (c) => new DPMSolverSinglestepScheduler(c),
+  KDPM2AncestralDiscreteScheduler: (c) => new KDPM2AncestralDiscreteScheduler(c),
+  KDPM2DiscreteScheduler: (c) => new KDPM2DiscreteScheduler(c),
+  UniPCMultistepScheduler: (c) => new UniPCMultistepScheduler(c),
 };
 
 const factories = new Map<string, SchedulerFactory>(Object.entries(BUILT_IN));
