@@ -1,0 +1,70 @@
+// The demo pages work: the plain drop-in page and the Vue page, loaded in an iframe and driven like a user.
+// Both build on dist/elements.js (npm test builds dist/ before the browser tests); `?model=` points them at the
+// tiny fixture model instead of a multi-gigabyte download.
+import { sendKeys } from '@web/test-runner-commands';
+import { equal, ok } from '../helpers/assert.ts';
+import type { DiffusionCanvasElement } from '../../src/elements/index.ts';
+import { FIXTURE_MODEL, nextEvent, shownPixels, varies } from './element-helpers.ts';
+
+async function page(url: string): Promise<Document> {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'width: 800px; height: 900px';
+  frame.src = url;
+  document.body.append(frame);
+  await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  const doc = frame.contentDocument!;
+  await frame.contentWindow!.customElements.whenDefined('diffusion-canvas');
+  return doc;
+}
+
+/** Polls `check` until it returns a truthy value (real work, no fixed sleeps). */
+async function until<T>(check: () => T | undefined | null | false, ms = 60_000): Promise<T> {
+  const end = performance.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (performance.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('demo pages', () => {
+  afterEach(() => document.querySelectorAll('iframe').forEach((f) => f.remove()));
+
+  it('1-drop-in.html: only the two tags and the script; type, Enter, an image', async () => {
+    const doc = await page('/demo/1-drop-in.html');
+    const scripts = [...doc.querySelectorAll('script')];
+    equal(scripts.length, 1, 'one script');
+    equal(scripts[0].getAttribute('src'), '/dist/elements.js');
+    const canvas = doc.querySelector('diffusion-canvas') as DiffusionCanvasElement;
+    equal(canvas.getAttribute('model'), 'sd-turbo');
+    // The model loads on the first Enter, so pointing it at the fixture first downloads nothing else.
+    for (const [name, value] of [['model', FIXTURE_MODEL], ['device', 'wasm'], ['width', '64'], ['height', '64'], ['steps', '2']]) canvas.setAttribute(name, value);
+    const textarea = doc.querySelector('prompt-box')!.shadowRoot!.querySelector('textarea')!;
+    textarea.focus();
+    await sendKeys({ type: 'a boat' });
+    const done = nextEvent(canvas, 'diffusion-complete');
+    await sendKeys({ press: 'Enter' });
+    await done;
+    ok(varies(shownPixels(canvas)), 'pixels on the canvas');
+  });
+
+  it('3-framework-vue.html: Vue binds the prompt, shares one SDK instance with the canvas, and lists results', async () => {
+    const doc = await page(`/demo/3-framework-vue.html?model=${encodeURIComponent(FIXTURE_MODEL)}&device=wasm&size=64&steps=2`);
+    const box = await until(() => doc.querySelector('prompt-box'));
+    const textarea = await until(() => box.shadowRoot?.querySelector('textarea'));
+    textarea.focus();
+    textarea.select();
+    await sendKeys({ type: 'a green apple' });
+    equal(doc.querySelector('.mirror')!.textContent, 'a green apple', 'v-on:input reached Vue state');
+    await sendKeys({ press: 'Enter' });
+    const image = await until(() => doc.querySelector<HTMLImageElement>('.gallery img'));
+    equal(image.alt, 'a green apple');
+    await image.decode();
+    equal(image.naturalWidth, 64);
+    const canvas = doc.querySelector('diffusion-canvas') as DiffusionCanvasElement;
+    ok(canvas.diffusion !== undefined, 'the canvas got the app\'s SDK instance as a property');
+    ok(varies(shownPixels(canvas)));
+    ok(doc.querySelector('.status')!.textContent!.startsWith('Done'), doc.querySelector('.status')!.textContent!);
+  });
+});
