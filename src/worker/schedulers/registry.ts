@@ -6,6 +6,7 @@ import { DiffusionError } from '../../sdk/errors.ts';
 import { DEISMultistepScheduler } from './deis-multistep.ts';
 import { DPMSolverMultistepScheduler } from './dpm-solver-multistep.ts';
 import { DPMSolverSinglestepScheduler } from './dpm-solver-singlestep.ts';
+import { EulerDiscreteScheduler } from './euler-discrete.ts';
 import { KDPM2AncestralDiscreteScheduler } from './kdpm2-ancestral-discrete.ts';
 import { KDPM2DiscreteScheduler } from './kdpm2-discrete.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
@@ -15,6 +16,7 @@ import { UniPCMultistepScheduler } from './unipc-multistep.ts';
 export type SchedulerFactory = (config: SchedulerConfig) => Scheduler;
 
 const BUILT_IN: Readonly<Record<string, SchedulerFactory>> = {
+  EulerDiscreteScheduler: (c) => new EulerDiscreteScheduler(c),
   DEISMultistepScheduler: (c) => new DEISMultistepScheduler(c),
   DPMSolverMultistepScheduler: (c) => new DPMSolverMultistepScheduler(c),
   DPMSolverSinglestepScheduler: (c) => new DPMSolverSinglestepScheduler(c),
