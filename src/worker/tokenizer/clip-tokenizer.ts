@@ -86,7 +86,8 @@ export class ClipTokenizer {
   /** The token ids of a prompt, without start/end tokens or padding (openai's `SimpleTokenizer.encode`). */
   encode(text: string): number[] {
     const ids: number[] = [];
-    for (const wordIds of this.#words(checkPrompt(text))) ids.push(...wordIds);
+    // No `push(...wordIds)`: one 100k-character word has more ids than a call may take arguments.
+    for (const wordIds of this.#words(checkPrompt(text))) for (const id of wordIds) ids.push(id);
     return ids;
   }
 

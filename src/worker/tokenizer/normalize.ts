@@ -33,8 +33,8 @@ const WIDTH_RE = /[\u3000\uff01-\uffef]/g;
 const SINGLE_QUOTE_RE = /[\u02bc\u2018-\u201b]/g;
 const DOUBLE_QUOTE_RE = /[\u201c-\u201f]/g;
 const LINE_BREAK_RE = /\r\n|[\r\u2028\u2029\x85]/g;
-// JavaScript strings cannot hold an unpaired surrogate inside a valid pair, so one class finds the lone ones.
-const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// Valid pairs match first and are kept; what is left is a lone surrogate. (No lookbehind: Safari < 16.4.)
+const SURROGATE_RE = /[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]/g;
 const ANSI_ESCAPE_RE = /\x1b\[(?:\p{Nd}|;)*[a-zA-Z]/gu;
 // ftfy's CONTROL_CHARS: C0 controls except \t \n \f \r, DEL, deprecated Arabic format controls, the BOM,
 // interlinear annotation characters and the object replacement character.
@@ -52,7 +52,7 @@ function fixOnce(text: string, unescape: boolean): string {
   out = out.replace(WIDTH_RE, fixWidth);
   out = out.replace(DOUBLE_QUOTE_RE, '"').replace(SINGLE_QUOTE_RE, "'");
   out = out.replace(LINE_BREAK_RE, '\n');
-  out = out.replace(LONE_SURROGATE_RE, '\ufffd');
+  out = out.replace(SURROGATE_RE, (unit) => (unit.length === 2 ? unit : '\ufffd'));
   out = out.replace(ANSI_ESCAPE_RE, '');
   out = out.replace(CONTROL_RE, '');
   return out.normalize('NFC');
