@@ -177,7 +177,12 @@ export function convertModelOutput(o: { predictionType: string; toX0: boolean; l
 
 const ALGORITHMS = ['dpmsolver', 'dpmsolver++', 'sde-dpmsolver', 'sde-dpmsolver++'];
 
-/** DPM-Solver multistep sampler (diffusers' DPMSolverMultistepScheduler, 0.24.0). */
+/**
+ * DPM-Solver multistep sampler (diffusers' DPMSolverMultistepScheduler, 0.24.0).
+ *
+ * Hazard kept for fidelity: Karras/Lu sigmas repeat the last sigma, so with 15+ steps the final heun or third-order
+ * update divides 0 by 0 (NaN) exactly as diffusers 0.24 does; `euler_at_final: true` avoids it.
+ */
 export class DPMSolverMultistepScheduler implements Scheduler {
   readonly config: Readonly<Record<string, unknown>>;
   readonly order = 1;
