@@ -60,7 +60,7 @@ function dummyModel(input: Float32Array, t: number): Float32Array {
 /** Runs the oracle loop; returns the sample after every step. */
 function run(s: Scheduler, steps: number, withGenerator: boolean): Float32Array[] {
   s.setTimesteps(steps);
-  let sample = Float32Array.from({ length: 256 }, (_, i) => Math.fround(i / 256 - 0.5) * s.initNoiseSigma);
+  let sample: Float32Array = Float32Array.from({ length: 256 }, (_, i) => Math.fround(i / 256 - 0.5) * s.initNoiseSigma);
   const generator = new TorchGenerator(0);
   const out: Float32Array[] = [];
   for (const t of s.timesteps) {
@@ -185,7 +185,7 @@ describe('part 2 schedulers beyond the oracle', () => {
       s.setTimesteps(6);
       assert.equal(s.timesteps.length, calls);
       const generator = new TorchGenerator(0);
-      let sample = new Float32Array(256).fill(0.1);
+      let sample: Float32Array = new Float32Array(256).fill(0.1);
       for (const t of s.timesteps) sample = s.step(dummyModel(s.scaleModelInput(sample, t), t), t, sample, generator);
       const reference = new TorchGenerator(0);
       for (let k = 0; k < calls; k += 1) reference.randn(256);
@@ -199,7 +199,7 @@ describe('part 2 schedulers beyond the oracle', () => {
       run(new classes[name]!({ ...SD15, ...extra }), 5, false);
       const s = new classes[name]!({ ...SD15, ...extra });
       s.setTimesteps(5);
-      let sample = new Float32Array(256).fill(0.1);
+      let sample: Float32Array = new Float32Array(256).fill(0.1);
       for (const t of s.timesteps) sample = s.step(dummyModel(s.scaleModelInput(sample, t), t), t, sample, generator);
       assert.deepEqual(generator.randn(4), new TorchGenerator(3).randn(4), name);
     }
