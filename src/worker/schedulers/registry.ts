@@ -6,9 +6,12 @@ import { DiffusionError } from '../../sdk/errors.ts';
 import { DEISMultistepScheduler } from './deis-multistep.ts';
 import { DPMSolverMultistepScheduler } from './dpm-solver-multistep.ts';
 import { DPMSolverSinglestepScheduler } from './dpm-solver-singlestep.ts';
+import { EulerAncestralDiscreteScheduler } from './euler-ancestral-discrete.ts';
 import { EulerDiscreteScheduler } from './euler-discrete.ts';
+import { HeunDiscreteScheduler } from './heun-discrete.ts';
 import { KDPM2AncestralDiscreteScheduler } from './kdpm2-ancestral-discrete.ts';
 import { KDPM2DiscreteScheduler } from './kdpm2-discrete.ts';
+import { LMSDiscreteScheduler } from './lms-discrete.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 import { UniPCMultistepScheduler } from './unipc-multistep.ts';
 
@@ -17,6 +20,9 @@ export type SchedulerFactory = (config: SchedulerConfig) => Scheduler;
 
 const BUILT_IN: Readonly<Record<string, SchedulerFactory>> = {
   EulerDiscreteScheduler: (c) => new EulerDiscreteScheduler(c),
+  EulerAncestralDiscreteScheduler: (c) => new EulerAncestralDiscreteScheduler(c),
+  HeunDiscreteScheduler: (c) => new HeunDiscreteScheduler(c),
+  LMSDiscreteScheduler: (c) => new LMSDiscreteScheduler(c),
   DEISMultistepScheduler: (c) => new DEISMultistepScheduler(c),
   DPMSolverMultistepScheduler: (c) => new DPMSolverMultistepScheduler(c),
   DPMSolverSinglestepScheduler: (c) => new DPMSolverSinglestepScheduler(c),

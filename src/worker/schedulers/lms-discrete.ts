@@ -1,0 +1,115 @@
+/**
+ * LMSDiscreteScheduler (diffusers 0.24): k-diffusion's linear multistep sampler. The coefficients integrate the
+ * Lagrange basis polynomials over each sigma interval; diffusers uses scipy's `quad`, here the same 21-point
+ * Gauss–Kronrod rule (exact for these cubics), with the integrand in float32 as diffusers' torch scalars compute it.
+ */
+import type { TorchGenerator } from '../tensor/random.ts';
+import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
+import { integrate } from './quadrature.ts';
+import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+import {
+  predictOriginal, scaleBySigma, sigmaInitNoise, sigmaSchedule, trainingSigmas, type TrainingSigmas,
+} from './sigma-schedule.ts';
+import { addNoiseSigma, checkPrepared, checkStepInputs, checkSteps, unknownTimestep } from './tensor-ops.ts';
+import { initStepIndex } from './timesteps.ts';
+
+const f32 = Math.fround;
+/** diffusers' default `order` step kwarg: how many past derivatives the multistep formula uses. */
+const LMS_ORDER = 4;
+
+/** diffusers 0.24 constructor defaults. */
+export const LMS_DEFAULTS = Object.freeze({
+  num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', trained_betas: null,
+  use_karras_sigmas: false, prediction_type: 'epsilon', timestep_spacing: 'linspace', steps_offset: 0,
+});
+
+/** Linear multistep (up to 4th order) on the probability-flow ODE in sigma. */
+export class LMSDiscreteScheduler implements Scheduler {
+  readonly config: ResolvedConfig;
+  readonly order = 1;
+  readonly #table: TrainingSigmas;
+  readonly #predictionType: string;
+  #timesteps: readonly number[] = [];
+  #sigmas: readonly number[] = [];
+  #stepIndex: number | null = null;
+  /** The latest derivatives, oldest first; reused buffers once full. */
+  #derivatives: Float32Array[] = [];
+
+  /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
+  constructor(config: SchedulerConfig = {}) {
+    this.config = resolveConfig('LMSDiscreteScheduler', LMS_DEFAULTS, config);
+    this.#predictionType = oneOf(this.config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']);
+    this.#table = trainingSigmas(this.config);
+  }
+
+  get initNoiseSigma(): number {
+    return sigmaInitNoise(this.#sigmas, this.config.timestep_spacing);
+  }
+
+  get timesteps(): readonly number[] {
+    return this.#timesteps;
+  }
+
+  get sigmas(): readonly number[] {
+    return this.#sigmas;
+  }
+
+  setTimesteps(numInferenceSteps: number): void {
+    checkSteps(numInferenceSteps, this.config.num_train_timesteps as number, 'LMSDiscreteScheduler');
+    const { timesteps, sigmas } = sigmaSchedule(this.config, this.#table, numInferenceSteps);
+    this.#timesteps = Object.freeze(timesteps);
+    this.#sigmas = Object.freeze([...sigmas, 0]);
+    this.#stepIndex = null;
+    this.#derivatives = [];
+  }
+
+  scaleModelInput(sample: Float32Array, timestep: number): Float32Array {
+    this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
+    return scaleBySigma(sample, this.#sigmas[this.#stepIndex]!);
+  }
+
+  /** diffusers' `get_lms_coefficient`: the integral of the `current`-th Lagrange basis over [sigma_t, sigma_t+1]. */
+  lmsCoefficient(order: number, t: number, current: number): number {
+    const s = this.#sigmas;
+    const basis = (tau: number): number => {
+      let prod = 1;
+      const ft = f32(tau);
+      for (let k = 0; k < order; k += 1) {
+        if (k === current) continue;
+        prod = f32(prod * f32(f32(ft - s[t - k]!) / f32(s[t - current]! - s[t - k]!)));
+      }
+      return prod;
+    };
+    return integrate(basis, s[t]!, s[t + 1]!, 1e-4);
+  }
+
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, _generator?: TorchGenerator): Float32Array {
+    checkPrepared(this.#timesteps.length > 0, 'LMSDiscreteScheduler');
+    checkStepInputs(modelOutput, sample);
+    this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
+    const index = this.#stepIndex;
+    const sigma = this.#sigmas[index]!;
+    const derivative = this.#derivatives.length >= LMS_ORDER ? this.#derivatives.shift()! : new Float32Array(sample.length);
+    predictOriginal(this.#predictionType, modelOutput, sample, sigma, derivative);
+    for (let i = 0; i < sample.length; i += 1) derivative[i] = f32(sample[i]! - derivative[i]!) / sigma;
+    this.#derivatives.push(derivative);
+    const order = Math.min(index + 1, LMS_ORDER);
+    const newestFirst = [...this.#derivatives].reverse();
+    const coeffs = Array.from({ length: Math.min(order, newestFirst.length) }, (_, k) => f32(this.lmsCoefficient(order, index, k)));
+    const prev = new Float32Array(sample.length);
+    for (let i = 0; i < sample.length; i += 1) {
+      // Python's sum(): 0 + c0*d0 + c1*d1 + ..., each product and partial sum in float32.
+      let acc = 0;
+      for (let k = 0; k < coeffs.length; k += 1) acc = f32(acc + f32(coeffs[k]! * newestFirst[k]![i]!));
+      prev[i] = sample[i]! + acc;
+    }
+    this.#stepIndex += 1;
+    return prev;
+  }
+
+  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
+    const index = this.#timesteps.indexOf(timestep);
+    if (index < 0) throw unknownTimestep('LMSDiscreteScheduler', timestep);
+    return addNoiseSigma(original, noise, this.#sigmas[index]!);
+  }
+}
