@@ -141,6 +141,17 @@ export function addNoiseCumprod(alphasCumprod: Float32Array, original: Float32Ar
   return addNoiseAlpha(original, noise, abar);
 }
 
+/** `searchsorted(flip(lambda_t), lambda_min_clipped)`: how many log-SNRs (float32, as torch) fall below the clip. */
+export function clippedIndex(acp: Float32Array, lambdaMinClipped: number): number {
+  const f = Math.fround;
+  let count = 0;
+  for (const abar of acp) {
+    const lambda = f(f(Math.log(f(Math.sqrt(abar)))) - f(Math.log(f(Math.sqrt(f(1 - abar))))));
+    if (lambda < lambdaMinClipped) count += 1;
+  }
+  return count;
+}
+
 /** `resolveConfig` typed as the class's defaults; the constructors check the values they branch on. */
 export function solverConfig<T extends Record<string, unknown>>(className: string, defaults: T, given: SchedulerConfig): T {
   const c = resolveConfig(className, defaults, given);
@@ -226,24 +237,13 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     checkSteps(numInferenceSteps, c.num_train_timesteps, 'DPMSolverMultistepScheduler');
     const schedule = multistepSchedule(this.#alphasCumprod, numInferenceSteps, {
       numTrainTimesteps: c.num_train_timesteps, timestepSpacing: c.timestep_spacing, stepsOffset: c.steps_offset,
-      useKarrasSigmas: c.use_karras_sigmas, useLuLambdas: c.use_lu_lambdas, lastTimestep: c.num_train_timesteps - this.#clippedIndex(),
+      useKarrasSigmas: c.use_karras_sigmas, useLuLambdas: c.use_lu_lambdas, lastTimestep: c.num_train_timesteps - clippedIndex(this.#alphasCumprod, c.lambda_min_clipped),
     });
     this.#timesteps = schedule.timesteps;
     this.#sigmas = schedule.sigmas;
     this.#outputs = new Array<Float32Array | null>(c.solver_order).fill(null);
     this.#lowerOrderNums = 0;
     this.#stepIndex = null;
-  }
-
-  /** `searchsorted(flip(lambda_t), lambda_min_clipped)`: how many of the smallest log-SNRs fall below the clip. */
-  #clippedIndex(): number {
-    const clip = this.#c.lambda_min_clipped;
-    let count = 0;
-    for (const abar of this.#alphasCumprod) {
-      const lambda = Math.fround(Math.fround(Math.log(Math.fround(Math.sqrt(abar)))) - Math.fround(Math.log(Math.fround(Math.sqrt(Math.fround(1 - abar))))));
-      if (lambda < clip) count += 1;
-    }
-    return count;
   }
 
   scaleModelInput(sample: Float32Array): Float32Array {

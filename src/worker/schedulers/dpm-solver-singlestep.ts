@@ -6,7 +6,7 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import {
-  addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, dpmCoefficients, solverConfig,
+  addNoiseCumprod, alphaSigma, alphasCumprodOf, clippedIndex, combine, convertModelOutput, dpmCoefficients, solverConfig,
 } from './dpm-solver-multistep.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 import { karrasSigmas, logSigmas, sigmaToT, sigmasFromAlphasCumprod } from './sigmas.ts';
@@ -90,7 +90,7 @@ export class DPMSolverSinglestepScheduler implements Scheduler {
     checkSteps(n, c.num_train_timesteps, 'DPMSolverSinglestepScheduler');
     const acp = this.#alphasCumprod;
     const train = sigmasFromAlphasCumprod(acp);
-    let timesteps = npLinspace(0, c.num_train_timesteps - 1 - this.#clippedIndex(), n + 1).map(roundHalfEven).reverse().slice(0, n);
+    let timesteps = npLinspace(0, c.num_train_timesteps - 1 - clippedIndex(acp, c.lambda_min_clipped), n + 1).map(roundHalfEven).reverse().slice(0, n);
     let sigmas: number[];
     if (c.use_karras_sigmas) {
       const logs = logSigmas(train);
@@ -106,17 +106,6 @@ export class DPMSolverSinglestepScheduler implements Scheduler {
     this.#sample = null;
     this.#orders = singlestepOrderList(n, c.solver_order);
     this.#stepIndex = null;
-  }
-
-  /** `searchsorted(flip(lambda_t), lambda_min_clipped)`, in float32 as torch computes lambda_t. */
-  #clippedIndex(): number {
-    const f = Math.fround;
-    let count = 0;
-    for (const abar of this.#alphasCumprod) {
-      const lambda = f(f(Math.log(f(Math.sqrt(abar)))) - f(Math.log(f(Math.sqrt(f(1 - abar))))));
-      if (lambda < this.#c.lambda_min_clipped) count += 1;
-    }
-    return count;
   }
 
   scaleModelInput(sample: Float32Array): Float32Array {
