@@ -3,6 +3,8 @@
  * outside the library can add more with {@link registerScheduler}.
  */
 import { DiffusionError } from '../../sdk/errors.ts';
+import { DDIMScheduler } from './ddim.ts';
+import { DDPMScheduler } from './ddpm.ts';
 import { DEISMultistepScheduler } from './deis-multistep.ts';
 import { DPMSolverMultistepScheduler } from './dpm-solver-multistep.ts';
 import { DPMSolverSinglestepScheduler } from './dpm-solver-singlestep.ts';
@@ -11,7 +13,9 @@ import { EulerDiscreteScheduler } from './euler-discrete.ts';
 import { HeunDiscreteScheduler } from './heun-discrete.ts';
 import { KDPM2AncestralDiscreteScheduler } from './kdpm2-ancestral-discrete.ts';
 import { KDPM2DiscreteScheduler } from './kdpm2-discrete.ts';
+import { LCMScheduler } from './lcm.ts';
 import { LMSDiscreteScheduler } from './lms-discrete.ts';
+import { PNDMScheduler } from './pndm.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 import { UniPCMultistepScheduler } from './unipc-multistep.ts';
 
@@ -19,6 +23,10 @@ import { UniPCMultistepScheduler } from './unipc-multistep.ts';
 export type SchedulerFactory = (config: SchedulerConfig) => Scheduler;
 
 const BUILT_IN: Readonly<Record<string, SchedulerFactory>> = {
+  DDPMScheduler: (c) => new DDPMScheduler(c),
+  DDIMScheduler: (c) => new DDIMScheduler(c),
+  PNDMScheduler: (c) => new PNDMScheduler(c),
+  LCMScheduler: (c) => new LCMScheduler(c),
   EulerDiscreteScheduler: (c) => new EulerDiscreteScheduler(c),
   EulerAncestralDiscreteScheduler: (c) => new EulerAncestralDiscreteScheduler(c),
   HeunDiscreteScheduler: (c) => new HeunDiscreteScheduler(c),

@@ -1,0 +1,115 @@
+/**
+ * DDPMScheduler (diffusers 0.24): ancestral sampling of Ho et al. (2020), formulas (6) and (7), with diffusers'
+ * variance types. Dynamic thresholding is left out (a config asking for it fails).
+ */
+import type { TorchGenerator } from '../tensor/random.ts';
+import { alphaAt, predictX0, rejectThresholding } from './alpha-schedule.ts';
+import { alphasCumprod, betasFor } from './betas.ts';
+import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
+import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+import {
+  addNoiseAlpha, checkPrepared, checkStepInputs, checkSteps, clampInPlace, randn,
+} from './tensor-ops.ts';
+import { linspaceSpacing, roundHalfEven, spacedTimesteps } from './timesteps.ts';
+
+const f32 = Math.fround;
+
+/** diffusers 0.24 constructor defaults. */
+export const DDPM_DEFAULTS = Object.freeze({
+  num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', trained_betas: null,
+  variance_type: 'fixed_small', clip_sample: true, prediction_type: 'epsilon', thresholding: false,
+  dynamic_thresholding_ratio: 0.995, clip_sample_range: 1.0, sample_max_value: 1.0, timestep_spacing: 'leading',
+  steps_offset: 0,
+});
+
+// "fixed_large_log" is left out: diffusers 0.24 takes the square root of log(beta) there, which is NaN.
+const VARIANCE_TYPES = ['fixed_small', 'fixed_small_log', 'fixed_large'] as const;
+
+/** Denoising diffusion probabilistic models: stochastic, one fresh noise draw per step except at t = 0. */
+export class DDPMScheduler implements Scheduler {
+  readonly config: ResolvedConfig;
+  readonly order = 1;
+  readonly initNoiseSigma = 1;
+  readonly sigmas: readonly number[] = Object.freeze([]);
+  readonly #alphasCumprod: Float32Array;
+  readonly #predictionType: string;
+  readonly #varianceType: (typeof VARIANCE_TYPES)[number];
+  #timesteps: readonly number[] = [];
+  #numInferenceSteps = 0;
+
+  /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
+  constructor(config: SchedulerConfig = {}) {
+    this.config = resolveConfig('DDPMScheduler', DDPM_DEFAULTS, config);
+    rejectThresholding(this.config);
+    this.#predictionType = oneOf(this.config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']);
+    // "learned" and "learned_range" need a model that also predicts its variance (twice the channels).
+    this.#varianceType = oneOf(this.config, 'variance_type', VARIANCE_TYPES);
+    this.#alphasCumprod = alphasCumprod(betasFor(this.config));
+  }
+
+  get timesteps(): readonly number[] {
+    return this.#timesteps;
+  }
+
+  setTimesteps(numInferenceSteps: number): void {
+    const numTrain = this.config.num_train_timesteps as number;
+    checkSteps(numInferenceSteps, numTrain, 'DDPMScheduler');
+    const spacing = this.config.timestep_spacing;
+    const timesteps = spacing === 'linspace'
+      ? linspaceSpacing(numTrain, numInferenceSteps).map(roundHalfEven)
+      : spacedTimesteps(spacing, numTrain, numInferenceSteps, this.config.steps_offset as number);
+    this.#timesteps = Object.freeze(timesteps);
+    this.#numInferenceSteps = numInferenceSteps;
+  }
+
+  scaleModelInput(sample: Float32Array, _timestep: number): Float32Array {
+    return sample;
+  }
+
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
+    checkPrepared(this.#numInferenceSteps > 0, 'DDPMScheduler');
+    checkStepInputs(modelOutput, sample);
+    const t = timestep;
+    const prevT = t - Math.floor((this.config.num_train_timesteps as number) / this.#numInferenceSteps);
+    const a = this.#alphaAt(t);
+    const aPrev = prevT >= 0 ? this.#alphaAt(prevT) : 1;
+    const b = f32(1 - a);
+    const bPrev = f32(1 - aPrev);
+    const currentAlpha = f32(a / aPrev);
+    const currentBeta = f32(1 - currentAlpha);
+    const x0 = predictX0(this.#predictionType, modelOutput, sample, a, new Float32Array(sample.length));
+    if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
+    const x0Coeff = f32(f32(f32(Math.sqrt(aPrev)) * currentBeta) / b);
+    const sampleCoeff = f32(f32(f32(Math.sqrt(currentAlpha)) * bPrev) / b);
+    const prev = new Float32Array(sample.length);
+    for (let i = 0; i < prev.length; i += 1) prev[i] = f32(x0Coeff * x0[i]!) + f32(sampleCoeff * sample[i]!);
+    if (t > 0) {
+      const noise = randn(sample.length, generator);
+      const std = this.#noiseScale(bPrev, b, currentBeta);
+      for (let i = 0; i < prev.length; i += 1) prev[i] = prev[i]! + f32(std * noise[i]!);
+    }
+    return prev;
+  }
+
+  /** The factor on the noise: sqrt of the variance, or diffusers' variants of it. */
+  #noiseScale(bPrev: number, b: number, currentBeta: number): number {
+    const variance = Math.max(f32(f32(bPrev / b) * currentBeta), 1e-20);
+    switch (this.#varianceType) {
+      case 'fixed_small':
+        return f32(Math.sqrt(variance));
+      case 'fixed_small_log':
+        // diffusers takes exp(0.5 * log(v)) and then uses it as the standard deviation directly.
+        return f32(Math.exp(f32(0.5 * f32(Math.log(variance)))));
+      case 'fixed_large':
+        return f32(Math.sqrt(currentBeta));
+    }
+  }
+
+  #alphaAt(t: number): number {
+    return alphaAt(this.#alphasCumprod, t, 'DDPMScheduler');
+  }
+
+  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
+    return addNoiseAlpha(original, noise, this.#alphaAt(timestep));
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * LCMScheduler (diffusers 0.24): multistep consistency sampling for latent consistency models. Each step jumps
+ * to the denoised estimate (with the consistency boundary scalings), then re-noises to the next timestep with
+ * fresh noise, except on the last step. Dynamic thresholding is left out (a config asking for it fails).
+ */
+import { DiffusionError } from '../../sdk/errors.ts';
+import type { TorchGenerator } from '../tensor/random.ts';
+import { alphaAt, predictX0, rejectThresholding } from './alpha-schedule.ts';
+import { alphasCumprod, betasFor } from './betas.ts';
+import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
+import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+import { addNoiseAlpha, checkPrepared, checkStepInputs, checkSteps, clampInPlace, randn } from './tensor-ops.ts';
+import { initStepIndex } from './timesteps.ts';
+
+const f32 = Math.fround;
+/** sigma_data of the consistency-model boundary condition; diffusers hard-codes 0.5. */
+const SIGMA_DATA = 0.5;
+
+/** diffusers 0.24 constructor defaults. */
+export const LCM_DEFAULTS = Object.freeze({
+  num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear',
+  trained_betas: null, original_inference_steps: 50, clip_sample: false, clip_sample_range: 1.0,
+  set_alpha_to_one: true, steps_offset: 0, prediction_type: 'epsilon', thresholding: false,
+  dynamic_thresholding_ratio: 0.995, sample_max_value: 1.0, timestep_spacing: 'leading', timestep_scaling: 10.0,
+  rescale_betas_zero_snr: false,
+});
+
+/** Latent consistency model sampling: few steps (typically 2-8), stochastic between steps. */
+export class LCMScheduler implements Scheduler {
+  readonly config: ResolvedConfig;
+  readonly order = 1;
+  readonly initNoiseSigma = 1;
+  readonly sigmas: readonly number[] = Object.freeze([]);
+  readonly #alphasCumprod: Float32Array;
+  readonly #finalAlphaCumprod: number;
+  readonly #predictionType: string;
+  #timesteps: readonly number[] = [];
+  #stepIndex: number | null = null;
+
+  /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
+  constructor(config: SchedulerConfig = {}) {
+    this.config = resolveConfig('LCMScheduler', LCM_DEFAULTS, config);
+    rejectThresholding(this.config);
+    this.#predictionType = oneOf(this.config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']);
+    this.#alphasCumprod = alphasCumprod(betasFor(this.config));
+    this.#finalAlphaCumprod = this.config.set_alpha_to_one === true ? 1 : this.#alphasCumprod[0]!;
+  }
+
+  get timesteps(): readonly number[] {
+    return this.#timesteps;
+  }
+
+  /** LCM's schedule: every `skip`-th of the `original_inference_steps` training-time timesteps, from the end. */
+  setTimesteps(numInferenceSteps: number): void {
+    const numTrain = this.config.num_train_timesteps as number;
+    const original = this.config.original_inference_steps as number;
+    checkSteps(numInferenceSteps, Math.min(numTrain, original), 'LCMScheduler');
+    if (original > numTrain) {
+      throw new DiffusionError('invalid-scheduler-config', 'LCMScheduler: original_inference_steps exceeds num_train_timesteps.');
+    }
+    const c = Math.floor(numTrain / original);
+    const origin = Array.from({ length: original }, (_, i) => (i + 1) * c - 1);
+    const skip = Math.floor(origin.length / numInferenceSteps);
+    const timesteps: number[] = [];
+    for (let i = origin.length - 1; i >= 0 && timesteps.length < numInferenceSteps; i -= skip) timesteps.push(origin[i]!);
+    this.#timesteps = Object.freeze(timesteps);
+    this.#stepIndex = null;
+  }
+
+  scaleModelInput(sample: Float32Array, _timestep: number): Float32Array {
+    return sample;
+  }
+
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
+    checkPrepared(this.#timesteps.length > 0, 'LCMScheduler');
+    checkStepInputs(modelOutput, sample);
+    this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
+    const index = this.#stepIndex;
+    const prevT = index + 1 < this.#timesteps.length ? this.#timesteps[index + 1]! : timestep;
+    const a = alphaAt(this.#alphasCumprod, timestep, 'LCMScheduler');
+    const aPrev = prevT >= 0 ? alphaAt(this.#alphasCumprod, prevT, 'LCMScheduler') : this.#finalAlphaCumprod;
+    const { cSkip, cOut } = boundaryScalings(timestep, this.config.timestep_scaling as number);
+    const n = sample.length;
+    const x0 = predictX0(this.#predictionType, modelOutput, sample, a, new Float32Array(n));
+    if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
+    const prev = new Float32Array(n);
+    for (let i = 0; i < n; i += 1) prev[i] = f32(cOut * x0[i]!) + f32(cSkip * sample[i]!);
+    if (index !== this.#timesteps.length - 1) {
+      const noise = randn(n, generator);
+      const sqrtA = f32(Math.sqrt(aPrev));
+      const sqrtB = f32(Math.sqrt(f32(1 - aPrev)));
+      for (let i = 0; i < n; i += 1) prev[i] = f32(sqrtA * prev[i]!) + f32(sqrtB * noise[i]!);
+    }
+    this.#stepIndex += 1;
+    return prev;
+  }
+
+  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
+    return addNoiseAlpha(original, noise, alphaAt(this.#alphasCumprod, timestep, 'LCMScheduler'));
+  }
+}
+
+/** diffusers' `get_scalings_for_boundary_condition_discrete`, in float32 (the timestep is scaled first). */
+function boundaryScalings(timestep: number, timestepScaling: number): { cSkip: number; cOut: number } {
+  const scaled = f32(timestep * f32(timestepScaling));
+  const denom = f32(f32(scaled * scaled) + SIGMA_DATA ** 2);
+  return { cSkip: f32(SIGMA_DATA ** 2 / denom), cOut: f32(scaled / f32(Math.sqrt(denom))) };
+}
