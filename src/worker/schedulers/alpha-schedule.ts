@@ -49,3 +49,17 @@ export function alphaAt(alphasCumprod: Float32Array, t: number, className: strin
     { details: { timestep: t } },
   );
 }
+
+/**
+ * Throws `invalid-steps` when a schedule reaches past the last training timestep, as "leading" spacing with
+ * `steps_offset` does at `num_train_timesteps` steps (diffusers fails later, indexing `alphas_cumprod`).
+ */
+export function checkTimestepRange(timesteps: readonly number[], numTrain: number, className: string): void {
+  const bad = timesteps.find((t) => t < 0 || t >= numTrain);
+  if (bad === undefined) return;
+  throw new DiffusionError(
+    'invalid-steps',
+    `${className}: ${timesteps.length} steps reach timestep ${bad}, past the last training timestep ${numTrain - 1}; use fewer steps or steps_offset 0.`,
+    { details: { steps: timesteps.length, timestep: bad } },
+  );
+}

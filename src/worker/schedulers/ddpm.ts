@@ -3,7 +3,7 @@
  * variance types. Dynamic thresholding is left out (a config asking for it fails).
  */
 import type { TorchGenerator } from '../tensor/random.ts';
-import { alphaAt, predictX0, rejectThresholding } from './alpha-schedule.ts';
+import { alphaAt, checkTimestepRange, predictX0, rejectThresholding } from './alpha-schedule.ts';
 import { alphasCumprod, betasFor } from './betas.ts';
 import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
@@ -58,6 +58,7 @@ export class DDPMScheduler implements Scheduler {
     const timesteps = spacing === 'linspace'
       ? linspaceSpacing(numTrain, numInferenceSteps).map(roundHalfEven)
       : spacedTimesteps(spacing, numTrain, numInferenceSteps, this.config.steps_offset as number);
+    checkTimestepRange(timesteps, numTrain, 'DDPMScheduler');
     this.#timesteps = Object.freeze(timesteps);
     this.#numInferenceSteps = numInferenceSteps;
   }

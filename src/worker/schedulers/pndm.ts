@@ -5,7 +5,7 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
-import { alphaAt } from './alpha-schedule.ts';
+import { alphaAt, checkTimestepRange } from './alpha-schedule.ts';
 import { alphasCumprod, betasFor } from './betas.ts';
 import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
@@ -66,6 +66,7 @@ export class PNDMScheduler implements Scheduler {
       prk = pairs.slice(0, -1).flatMap((t) => [t, t]).slice(1, -1).reverse();
       plms = base.slice(0, -3).reverse();
     }
+    checkTimestepRange([...prk, ...plms], numTrain, 'PNDMScheduler');
     this.#timesteps = Object.freeze([...prk, ...plms]);
     this.#prkCount = prk.length;
     this.#numInferenceSteps = numInferenceSteps;

@@ -1,0 +1,147 @@
+// diffusers' SchedulerCommonTest, in spirit: every registered class on the same checks.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createScheduler, schedulerClassNames } from '../../../src/worker/schedulers/registry.ts';
+import type { Scheduler, SchedulerConfig } from '../../../src/worker/schedulers/scheduler.ts';
+import { TorchGenerator } from '../../../src/worker/tensor/random.ts';
+import { isDiffusionError } from '../../../src/sdk/errors.ts';
+
+const SD15: SchedulerConfig = {
+  num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear', steps_offset: 1,
+  clip_sample: false, set_alpha_to_one: false, skip_prk_steps: true, trained_betas: null,
+};
+const SIZE = 64;
+const f32 = Math.fround;
+
+function make(className: string, extra: SchedulerConfig = {}): Scheduler {
+  return createScheduler({ ...SD15, ...extra, _class_name: className });
+}
+
+function sample0(scheduler: Scheduler): Float32Array {
+  return Float32Array.from({ length: SIZE }, (_, i) => f32(i / SIZE - 0.5) * scheduler.initNoiseSigma);
+}
+
+/** The dummy-model loop of diffusers' tests; returns the final sample. */
+function denoise(scheduler: Scheduler, steps: number, seed = 0): Float32Array {
+  scheduler.setTimesteps(steps);
+  let sample = sample0(scheduler);
+  const generator = new TorchGenerator(seed);
+  for (const t of scheduler.timesteps) {
+    const input = scheduler.scaleModelInput(sample, t);
+    const output = input.map((v) => f32(v * t) / f32(t + 1));
+    sample = scheduler.step(output, t, sample, generator);
+  }
+  return sample;
+}
+
+function assertFinite(x: ArrayLike<number>, what: string): void {
+  for (let i = 0; i < x.length; i += 1) assert.ok(Number.isFinite(x[i]), `${what}: element ${i} is ${x[i]}`);
+}
+
+function throwsCode(fn: () => unknown, code: string): void {
+  assert.throws(fn, (e: unknown) => isDiffusionError(e) && e.code === code, `expected ${code}`);
+}
+
+/** Classes whose step counts are capped below the training timesteps (LCM: by original_inference_steps). */
+function maxSteps(className: string): number {
+  return className === 'LCMScheduler' ? 50 : 1000;
+}
+
+describe('every registered scheduler', () => {
+  for (const className of schedulerClassNames()) {
+    describe(className, () => {
+      for (const steps of [1, 4, 25, 1000].filter((n) => n <= maxSteps(className))) {
+        it(`${steps} steps: descending timesteps in range, a finite result`, () => {
+          // "leading" spacing plus steps_offset 1 would reach timestep 1000 at 1000 steps (see the invalid-steps test).
+          const scheduler = make(className, steps === 1000 ? { steps_offset: 0 } : {});
+          scheduler.setTimesteps(steps);
+          const ts = scheduler.timesteps;
+          // Multistep DPM solvers drop duplicate timesteps at 1000 steps, as diffusers 0.24 does.
+          assert.ok(ts.length >= steps * 0.99 && ts.length <= 2 * steps + 1, `${ts.length} timesteps for ${steps} steps`);
+          ts.forEach((t, i) => {
+            assert.ok(t >= 0 && t < 1000, `timestep ${t} out of range`);
+            // KDPM2's interpolated timesteps can exceed the previous one by a float32 rounding, as in diffusers.
+            if (i > 0) assert.ok(t <= ts[i - 1]! + 1e-3, `timesteps not descending at ${i}: ${ts[i - 1]} then ${t}`);
+          });
+          assertFinite(denoise(scheduler, steps), 'final sample');
+        });
+      }
+
+      it('v_prediction runs and stays finite', () => {
+        assertFinite(denoise(make(className, { prediction_type: 'v_prediction' }), 10), 'final sample');
+      });
+
+      it('sample prediction runs and stays finite, or is refused as a bad config', () => {
+        // diffusers 0.24 refuses "sample" in some classes (Euler ancestral, PNDM, KDPM2), at construction or step.
+        let result: Float32Array;
+        try {
+          result = denoise(make(className, { prediction_type: 'sample' }), 10);
+        } catch (error) {
+          assert.ok(isDiffusionError(error, 'invalid-scheduler-config'), String(error));
+          return;
+        }
+        assertFinite(result, 'final sample');
+      });
+
+      it('addNoise at the first timestep stays within initNoiseSigma', () => {
+        const scheduler = make(className);
+        scheduler.setTimesteps(10);
+        const noise = new TorchGenerator(1).randn(SIZE);
+        const zeros = new Float32Array(SIZE);
+        const noised = scheduler.addNoise(zeros, noise, scheduler.timesteps[0]!);
+        assertFinite(noised, 'addNoise');
+        noised.forEach((v, i) => {
+          assert.ok(Math.abs(v) <= Math.abs(noise[i]!) * scheduler.initNoiseSigma * (1 + 1e-6) + 1e-7, `element ${i}`);
+        });
+        const image = sample0(scheduler).map((v) => v / scheduler.initNoiseSigma);
+        assert.notDeepEqual(scheduler.addNoise(image, noise, scheduler.timesteps[0]!), image);
+      });
+
+      it('setTimesteps resets the run: twice (and after a half run) gives the same result', () => {
+        const fresh = denoise(make(className), 10, 3);
+        const scheduler = make(className);
+        scheduler.setTimesteps(10);
+        const t0 = scheduler.timesteps[0]!;
+        const x = sample0(scheduler);
+        scheduler.step(scheduler.scaleModelInput(x, t0), t0, x, new TorchGenerator(9));
+        assert.deepEqual(denoise(scheduler, 10, 3), fresh);
+        assert.deepEqual(denoise(scheduler, 10, 3), fresh);
+      });
+
+      it('rejects bad input with codes', () => {
+        const scheduler = make(className);
+        for (const bad of [0, -1, 2.5, Number.NaN, maxSteps(className) + 1]) {
+          throwsCode(() => scheduler.setTimesteps(bad), 'invalid-steps');
+        }
+        scheduler.setTimesteps(10);
+        const t = scheduler.timesteps[0]!;
+        const x = sample0(scheduler);
+        throwsCode(() => scheduler.step(new Float32Array(SIZE - 1), t, x), 'length-mismatch');
+        throwsCode(() => scheduler.addNoise(x, new Float32Array(SIZE + 1), t), 'length-mismatch');
+        const nan = new Float32Array(SIZE);
+        nan[7] = Number.NaN;
+        throwsCode(() => scheduler.step(nan, t, x), 'nan-output');
+      });
+
+      it('has a frozen config naming its class, with an order of 1 or 2', () => {
+        const scheduler = make(className);
+        assert.equal(scheduler.config._class_name, className);
+        assert.ok(Object.isFrozen(scheduler.config));
+        assert.ok(scheduler.order === 1 || scheduler.order === 2);
+      });
+    });
+  }
+
+  it('leading spacing with steps_offset 1 refuses as many steps as training timesteps', () => {
+    for (const className of ['DDPMScheduler', 'DDIMScheduler', 'PNDMScheduler']) {
+      throwsCode(() => make(className).setTimesteps(1000), 'invalid-steps');
+    }
+  });
+
+  it('an unknown class fails with unknown-scheduler, listing the known classes', () => {
+    assert.throws(
+      () => createScheduler({ _class_name: 'NopeScheduler' }),
+      (e: unknown) => isDiffusionError(e, 'unknown-scheduler') && e.message.includes('EulerDiscreteScheduler'),
+    );
+  });
+});
