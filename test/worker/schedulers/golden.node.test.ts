@@ -101,5 +101,46 @@ describe('schedulers match diffusers 0.24 on the SD 1.5 config, 10 steps', () =>
       }
     });
   }
+  describe('addNoise against the oracle schedule', () => {
+    // The oracle has no add_noise results, so these check the forward process against its numbers: k-diffusion
+    // samplers (initNoiseSigma > 1) add noise * sigma at their timesteps; the others (diffusers 0.24's DPM
+    // solvers included) use sqrt(a) x + sqrt(1 - a) noise with a = 1 / (1 + sigma^2), sigma from their own oracle
+    // sigmas, or from Euler's at the raw training timesteps 999, 555 and 0.
+    const noise = new TorchGenerator(0).randn(256);
+    const image = Float32Array.from({ length: 256 }, (_, i) => f32(i / 256) - 0.5);
+    const euler = oracle.schedulers.EulerDiscreteScheduler!.run;
+    for (const [name, variant] of Object.entries(oracle.schedulers)) {
+      it(name, () => {
+        const scheduler = createScheduler({ ...variant.config, _class_name: variant.class });
+        scheduler.setTimesteps(10);
+        const ts = scheduler.timesteps;
+        const cases: Array<[number, number]> = [];
+        // Karras timesteps of alphas_cumprod samplers are rounded, so their sigmas do not give alphas_cumprod[t].
+        const alphaKarras = variant.run.init_noise_sigma === 1 && variant.config.use_karras_sigmas === true;
+        const sigmas = alphaKarras ? undefined : variant.run.sigmas?.values;
+        for (const k of sigmas ? [0, ts.length >> 1, ts.length - 1] : []) {
+          const index = ts.indexOf(ts[k]!);
+          const repeated = ts.indexOf(ts[k]!, index + 1);
+          cases.push([ts[k]!, sigmas![repeated > 0 ? repeated : index]!]);
+        }
+        for (const [t, sigma] of cases) {
+          const a = 1 / (1 + sigma * sigma);
+          const expected = variant.run.init_noise_sigma > 1
+            ? image.map((v, i) => v + noise[i]! * sigma)
+            : image.map((v, i) => Math.sqrt(a) * v + Math.sqrt(1 - a) * noise[i]!);
+          assert.ok(relError(scheduler.addNoise(image, noise, t), expected) < 1e-6, `t=${t}`);
+        }
+        if (!sigmas) {
+          for (const [t, k] of [[999, 0], [555, 4], [0, 9]] as const) {
+            const sigma = euler.sigmas!.values[k]!;
+            const a = 1 / (1 + sigma * sigma);
+            const expected = image.map((v, i) => Math.sqrt(a) * v + Math.sqrt(1 - a) * noise[i]!);
+            assert.ok(relError(scheduler.addNoise(image, noise, t), expected) < 1e-6, `t=${t}`);
+          }
+        }
+      });
+    }
+  });
+
   after(() => console.log(`max relative error per scheduler:\n${report.join('\n')}`));
 });
