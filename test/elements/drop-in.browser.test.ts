@@ -67,12 +67,18 @@ describe('drop-in <prompt-box for> + <diffusion-canvas>', () => {
     const { canvas } = await dropIn();
     await canvas.generate({ prompt: 'warm up' });
     const errors = recordEvents(canvas, ['diffusion-error']);
+    let cancelledAt = 0;
     canvas.addEventListener('diffusion-progress', (e) => {
-      if ((e as CustomEvent<{ phase: string }>).detail.phase === 'denoise') canvas.cancel();
-    }, { once: true });
-    const run = canvas.generate({ prompt: 'cancel me', steps: 20 });
+      const detail = (e as CustomEvent<{ phase: string; step: number }>).detail;
+      if (detail.phase === 'denoise' && !cancelledAt) {
+        cancelledAt = detail.step;
+        canvas.cancel();
+      }
+    });
+    const run = canvas.generate({ prompt: 'cancel me', steps: 200 });
     const error = await run.then(() => undefined, (e: Error) => e);
     equal(error?.name, 'AbortError');
+    ok(cancelledAt > 0 && cancelledAt < 200, `cancelled at step ${cancelledAt}`);
     equal(errors.length, 0);
     await canvas.updateComplete;
     ok(!canvas.busy);
@@ -111,6 +117,7 @@ describe('drop-in <prompt-box for> + <diffusion-canvas>', () => {
       ok(warnings.some((w) => w.includes('steps="-3"') && w.includes('<diffusion-canvas>')), warnings[0]);
       ok(warnings.some((w) => w.includes('seed="abc"')), 'names the bad text');
       canvas.setAttribute('steps', '4');
+      await canvas.updateComplete;
       canvas.setAttribute('steps', '-1');
       await canvas.updateComplete;
       equal(canvas.steps, 4, 'a later bad value keeps the previous good one');

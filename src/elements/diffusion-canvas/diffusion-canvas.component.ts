@@ -156,6 +156,7 @@ export class DiffusionCanvasElement extends LitElement {
     try {
       const result = await this.#generation.generate({ model: this.model ?? '', device: this.device, shared: this.diffusion }, input);
       this.#setImage(result.image, false);
+      await this.updateComplete;
       this.status = `Image ready (seed ${result.seed})`;
       this.dispatchEvent(new DiffusionCompleteEvent({ result, request: input, mode }));
       return result;
