@@ -1,4 +1,31 @@
+/** `<diffusion-canvas>`: the element class (its tag is registered in diffusion-canvas.ts). */
+import { LitElement, html, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { outpaint as growImage, type Device, type Diffusion, type GenerateInput, type GenerateResult, type OutpaintMargins, type Progress } from '../../sdk/index.ts';
+import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
+import { CanvasInputController } from '../controllers/canvas-input.ts';
+import { GenerationController } from '../controllers/generation.ts';
+import { decodeImage, encodeImage, hasTransparency, opaque, type LoadableImage } from '../controllers/image-io.ts';
+import { MaskLayer } from '../controllers/mask-layer.ts';
+import { MaskPainter, type MaskTool } from '../controllers/mask-painter.ts';
+import { ProgressTracker } from '../controllers/progress-summary.ts';
+import { UndoHistory } from '../controllers/undo-history.ts';
+import { DiffusionCompleteEvent, DiffusionErrorEvent, DiffusionMaskChangeEvent, DiffusionProgressEvent, type GenerationMode } from '../events.ts';
+import { diffusionCanvasStyles } from './diffusion-canvas.styles.ts';
+import { buildRequest } from './build-request.ts';
+import { renderProgress, renderToolbar, parseRgb } from './diffusion-canvas.parts.ts';
+
+/** Cancellation rejects with a DOMException named AbortError (from any realm). */
+const isAbortError = (error: unknown) => (error as { name?: unknown } | null)?.name === 'AbortError';
+
+const checked = {
+  width: rules.size, height: rules.size, steps: rules.steps, guidanceScale: rules.guidanceScale, seed: rules.seed,
+  strength: rules.strength, tool: rules.tool, brushSize: rules.brushSize, device: rules.device,
+};
+
 /**
+ * The drop-in image generator and mask painter (`<diffusion-canvas>`, registered by `import 'web-diffusion/elements'`).
+ *
  * `<diffusion-canvas>`: shows generated images, runs text-to-image, image-to-image and inpainting, and lets people
  * paint the inpainting mask. The model loads on the first `generate()`.
  *
@@ -38,30 +65,6 @@
  * @cssproperty --diffusion-canvas-max-width - Largest width of the element.
  * @cssproperty --diffusion-canvas-font - Font shorthand.
  */
-import { LitElement, html, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import { outpaint as growImage, type Device, type Diffusion, type GenerateInput, type GenerateResult, type OutpaintMargins, type Progress } from '../../sdk/index.ts';
-import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
-import { GenerationController } from '../controllers/generation.ts';
-import { decodeImage, encodeImage, hasTransparency, opaque, type LoadableImage } from '../controllers/image-io.ts';
-import { MaskLayer } from '../controllers/mask-layer.ts';
-import { MaskPainter, type MaskTool } from '../controllers/mask-painter.ts';
-import { ProgressTracker } from '../controllers/progress-summary.ts';
-import { UndoHistory } from '../controllers/undo-history.ts';
-import { DiffusionCompleteEvent, DiffusionErrorEvent, DiffusionMaskChangeEvent, DiffusionProgressEvent, type GenerationMode } from '../events.ts';
-import { diffusionCanvasStyles } from './diffusion-canvas.styles.ts';
-import { buildRequest } from './build-request.ts';
-import { renderProgress, renderToolbar, parseRgb } from './diffusion-canvas.parts.ts';
-
-/** Cancellation rejects with a DOMException named AbortError (from any realm). */
-const isAbortError = (error: unknown) => (error as { name?: unknown } | null)?.name === 'AbortError';
-
-const checked = {
-  width: rules.size, height: rules.size, steps: rules.steps, guidanceScale: rules.guidanceScale, seed: rules.seed,
-  strength: rules.strength, tool: rules.tool, brushSize: rules.brushSize, device: rules.device,
-};
-
-/** The drop-in image generator and mask painter. Register it with `import 'web-diffusion/elements'`. */
 export class DiffusionCanvasElement extends LitElement {
   static override styles = diffusionCanvasStyles;
 
@@ -118,13 +121,11 @@ export class DiffusionCanvasElement extends LitElement {
     onStrokeEnd: () => this.#maskChanged(),
   });
 
-  constructor() {
-    super();
-    this.addEventListener('keydown', (event) => this.#onKey(event));
-    this.addEventListener('paste', (event) => this.#onPaste(event));
-    this.addEventListener('dragover', (event) => event.preventDefault());
-    this.addEventListener('drop', (event) => this.#onDrop(event));
-  }
+  readonly #input = new CanvasInputController(this, {
+    undo: () => this.#byUser(() => this.undo()),
+    redo: () => this.#byUser(() => this.redo()),
+    imageFile: (file) => void this.#startFromFile(file),
+  });
 
   /** The image shown (property only). Setting it makes it the input of the next generation and clears the mask. */
   get image(): ImageData | undefined {
@@ -347,36 +348,6 @@ export class DiffusionCanvasElement extends LitElement {
     const preview = (progress as { preview?: unknown }).preview;
     if (preview instanceof ImageData) this.#drawImage(preview);
     this.dispatchEvent(new DiffusionProgressEvent(progress));
-  }
-
-  #onKey(event: KeyboardEvent): void {
-    if (['input', 'textarea', 'select'].includes((event.composedPath()[0] as Element)?.localName)) return;
-    const mod = event.ctrlKey || event.metaKey;
-    const z = event.key.toLowerCase() === 'z';
-    if (event.key === '[') this.brushSize = Math.max(1, Math.round(this.brushSize / 1.25));
-    else if (event.key === ']') this.brushSize = Math.min(1024, Math.round(this.brushSize * 1.25) + 1);
-    else if (mod && z && event.shiftKey) this.#byUser(() => this.redo());
-    else if (mod && z) this.#byUser(() => this.undo());
-    else if (mod && event.key.toLowerCase() === 'y') this.#byUser(() => this.redo());
-    else if (!mod && event.key === 'b') this.tool = 'brush';
-    else if (!mod && event.key === 'e') this.tool = 'eraser';
-    else if (event.key === 'Escape' && this.busy) this.cancel();
-    else return;
-    event.preventDefault();
-  }
-
-  #onPaste(event: ClipboardEvent): void {
-    const file = [...(event.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
-    if (!file) return;
-    event.preventDefault();
-    void this.#startFromFile(file);
-  }
-
-  #onDrop(event: DragEvent): void {
-    const file = [...(event.dataTransfer?.files ?? [])].find((f) => f.type.startsWith('image/'));
-    if (!file) return;
-    event.preventDefault();
-    void this.#startFromFile(file);
   }
 
   async #startFromFile(file: Blob): Promise<void> {

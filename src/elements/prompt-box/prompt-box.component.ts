@@ -1,4 +1,23 @@
+/** `<prompt-box>`: the element class (its tag is registered in prompt-box.ts). */
+import { LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
+import { DiffusionSubmitEvent, type PromptValue } from '../events.ts';
+import { renderPromptBox, type FieldName } from './prompt-box.parts.ts';
+import { defaultSamplers } from './samplers.ts';
+import { promptBoxStyles } from './prompt-box.styles.ts';
+
+const checked = { steps: rules.steps, guidanceScale: rules.guidanceScale, width: rules.size, height: rules.size, seed: rules.seed };
+
+/** What `for` must point at: anything with `generate` and `cancel`, normally a `<diffusion-canvas>`. */
+interface GenerateTarget extends Element {
+  generate(request: PromptValue): Promise<unknown>;
+  cancel(): void;
+}
+
 /**
+ * The prompt and settings form control (`<prompt-box>`, registered by `import 'web-diffusion/elements'`).
+ *
  * `<prompt-box>`: the prompt and generation settings as one form control. Enter fires `diffusion-submit`
  * (Shift+Enter types a newline); with `for="<canvas id>"` it also calls that `<diffusion-canvas>`'s
  * `generate()`, shows its busy state and offers Cancel. It takes part in forms through `ElementInternals`:
@@ -28,23 +47,6 @@
  * @cssproperty --prompt-box-radius - Corner radius.
  * @cssproperty --prompt-box-font - Font shorthand.
  */
-import { LitElement, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
-import { DiffusionSubmitEvent, type PromptValue } from '../events.ts';
-import { renderPromptBox, type FieldName } from './prompt-box.parts.ts';
-import { defaultSamplers } from './samplers.ts';
-import { promptBoxStyles } from './prompt-box.styles.ts';
-
-const checked = { steps: rules.steps, guidanceScale: rules.guidanceScale, width: rules.size, height: rules.size, seed: rules.seed };
-
-/** What `for` must point at: anything with `generate` and `cancel`, normally a `<diffusion-canvas>`. */
-interface GenerateTarget extends Element {
-  generate(request: PromptValue): Promise<unknown>;
-  cancel(): void;
-}
-
-/** The prompt and settings form control. Register it with `import 'web-diffusion/elements'`. */
 export class PromptBoxElement extends LitElement {
   static override styles = promptBoxStyles;
   /** Form association: the element is a form control. */
