@@ -2,6 +2,10 @@
 export { createDiffusion, type DiffusionOptions } from './create-diffusion.ts';
 export { Diffusion, type GenerateInput, type RunOptions } from './diffusion.ts';
 export { type ImageSource } from './image-input.ts';
+export {
+  cacheUsage, deleteCachedModel, listCachedModels, prefetchModel, requestPersistentStorage,
+  type CachedModel, type CacheOptions, type CacheUsage,
+} from './model-cache.ts';
 export { outpaint, type OutpaintCanvas, type OutpaintMargins } from './outpaint.ts';
 export { DiffusionError, ErrorCodes, isDiffusionError, type ErrorCode } from './errors.ts';
 export { type GenerateResult } from './result.ts';

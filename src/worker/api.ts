@@ -5,7 +5,8 @@
 import { transfer } from 'comlink';
 import { abortError, DiffusionError } from '../sdk/errors.ts';
 import { validateRequest } from '../sdk/validate.ts';
-import { loadModel, type LoadedModel } from './models/load-model.ts';
+import { cacheUsage, deleteCachedModel, listCachedModels, type CachedModel, type CacheUsage } from './cache/model-cache.ts';
+import { loadModel, prefetchModel, type LoadedModel } from './models/load-model.ts';
 import { resolveSource } from './models/resolve-source.ts';
 import type { GenerateRequest, LoadedModelInfo, LoadOptions, ModelSource, Progress, WorkerResult } from './protocol.ts';
 import { generate } from './pipelines/generate.ts';
@@ -58,6 +59,32 @@ export class WorkerApi {
     } finally {
       this.#controllers.delete(id);
     }
+  }
+
+  /** Downloads every file of a model into the cache without creating sessions. */
+  async prefetch(id: number, source: ModelSource, origin: string | undefined, onProgress?: ProgressCallback): Promise<void> {
+    const controller = this.#track(id);
+    try {
+      await prefetchModel(resolveSource(source, origin), { signal: controller.signal, onProgress: (p) => onProgress?.(p) });
+    } finally {
+      this.#controllers.delete(id);
+    }
+  }
+
+  /** The cached models, most recently used first. */
+  listCachedModels(): Promise<CachedModel[]> {
+    return listCachedModels();
+  }
+
+  /** Deletes a cached model by its id (as listed) or by the source it was loaded from; resolves to the bytes freed. */
+  async deleteCachedModel(idOrSource: ModelSource, origin: string | undefined): Promise<number> {
+    if (typeof idOrSource === 'string' && (await listCachedModels()).some((m) => m.modelId === idOrSource)) return deleteCachedModel(idOrSource);
+    return deleteCachedModel(resolveSource(idOrSource, origin).id);
+  }
+
+  /** Bytes, files and models in the cache, with the origin's storage estimate. */
+  cacheUsage(): Promise<CacheUsage> {
+    return cacheUsage();
   }
 
   /** Cancels request `id` at its next checkpoint (between U-Net steps); unknown ids are ignored. */

@@ -3,7 +3,7 @@
  * per network and reads each session's contract. The VAE encoder is loaded on first use.
  */
 import { DiffusionError } from '../../sdk/errors.ts';
-import { fetchModelFile, fetchOptionalFile, type FetchOptions } from '../cache/model-cache.ts';
+import { cacheModelFile, ensureQuota, fetchModelFile, fetchOptionalFile, type FetchOptions } from '../cache/model-cache.ts';
 import type { FileRef, ModelManifest, ModelPart, OnnxFileRef, Progress } from '../protocol.ts';
 import { createSession, releaseSession, type Backend, type Session } from '../runtime/ort.ts';
 import { parseSchedulerConfigJson } from '../schedulers/config.ts';
@@ -130,8 +130,41 @@ function padTokenFrom(special: Record<string, unknown> | undefined, vocabText: s
   return typeof id === 'number' ? id : 49407;
 }
 
+/** The model's large files; their sizes, where the manifest gives them, let us check the quota before downloading. */
+function networkFiles(manifest: ModelManifest, withEncoder: boolean): OnnxFileRef[] {
+  const files = [manifest.textEncoder, manifest.unet, manifest.vaeDecoder];
+  return withEncoder && manifest.vaeEncoder ? [...files, manifest.vaeEncoder] : files;
+}
+
+async function checkQuota(files: OnnxFileRef[]): Promise<void> {
+  const sizes = files.flatMap((f) => [f, ...(f.externalData ?? [])]).map((f) => f.size ?? 0);
+  await ensureQuota(sizes.reduce((a, b) => a + b, 0));
+}
+
+/**
+ * Stores every file of a model in the cache without creating sessions (for "download for offline use").
+ * External data is found by reading each ONNX file, as loading does.
+ */
+export async function prefetchModel(manifest: ModelManifest, context: Omit<LoadContext, 'backend'>): Promise<void> {
+  const files = networkFiles(manifest, true);
+  await checkQuota(files);
+  const options = fetchOptions({ ...context, backend: 'wasm' });
+  const small = [manifest.vocab, manifest.merges, manifest.specialTokensMap, manifest.vaeConfig, manifest.modelIndex,
+    typeof (manifest.schedulerConfig as FileRef | undefined)?.url === 'string' ? manifest.schedulerConfig as FileRef : undefined];
+  for (const file of small) if (file) await fetchOptionalFile(request(file, manifest), options);
+  for (const file of files) {
+    const bytes = await fetchModelFile(request(file, manifest), options);
+    const locations = file.externalData ? file.externalData.map((f) => f.path) : externalDataLocations(bytes);
+    for (const path of locations) {
+      const ref = file.externalData?.find((f) => f.path === path) ?? { url: new URL(path, file.url).href };
+      await cacheModelFile(request(ref, manifest), options);
+    }
+  }
+}
+
 /** Loads every network of `manifest` except the VAE encoder, reporting progress per file and per session. */
 export async function loadModel(manifest: ModelManifest, context: LoadContext): Promise<LoadedModel> {
+  await checkQuota(networkFiles(manifest, false));
   const settings = await readSettings(manifest, context);
   const parts: ModelPart[] = ['textEncoder', 'unet', 'vaeDecoder'];
   const sessions: Session[] = [];

@@ -1,0 +1,65 @@
+/**
+ * Managing downloaded models without loading one: list, delete, measure, prefetch for offline use, and ask for
+ * persistent storage. Each call runs in a short-lived worker (the cache lives there, beside the pipeline).
+ */
+import { proxy, type Remote } from 'comlink';
+import { DiffusionError } from './errors.ts';
+import { defaultWorkerFactory, WorkerClient, type WorkerFactory } from './worker-client.ts';
+import type { RunOptions } from './diffusion.ts';
+import type { WorkerApi } from '../worker/api.ts';
+import type { CachedModel, CacheUsage } from '../worker/cache/model-cache.ts';
+import type { ModelSource } from '../worker/protocol.ts';
+
+export type { CachedModel, CacheUsage };
+
+/** Options shared by the cache calls. */
+export interface CacheOptions {
+  readonly workerFactory?: WorkerFactory;
+}
+
+const pageOrigin = () => (typeof document !== 'undefined' ? document.baseURI : globalThis.location?.href);
+
+async function withWorker<T>(options: CacheOptions, task: (api: Remote<WorkerApi>, client: WorkerClient) => Promise<T>): Promise<T> {
+  const client = new WorkerClient(options.workerFactory ?? defaultWorkerFactory, () => undefined);
+  try {
+    return await client.call((api) => task(api, client));
+  } finally {
+    client.terminate(new DiffusionError('disposed', 'The cache worker has finished.'));
+  }
+}
+
+/** Every cached model with its files, bytes and dates, most recently used first. */
+export function listCachedModels(options: CacheOptions = {}): Promise<CachedModel[]> {
+  return withWorker(options, (api) => api.listCachedModels());
+}
+
+/** Deletes a cached model, named by its listed `modelId` or by the preset, URL or manifest it came from; resolves to the bytes freed. */
+export function deleteCachedModel(model: ModelSource, options: CacheOptions = {}): Promise<number> {
+  return withWorker(options, (api) => api.deleteCachedModel(model, pageOrigin()));
+}
+
+/** How much the cache holds, with the origin's storage estimate. */
+export function cacheUsage(options: CacheOptions = {}): Promise<CacheUsage> {
+  return withWorker(options, (api) => api.cacheUsage());
+}
+
+/** Downloads a model for offline use without creating sessions; progress and cancellation as for `createDiffusion`. */
+export function prefetchModel(model: ModelSource, options: CacheOptions & RunOptions = {}): Promise<void> {
+  options.signal?.throwIfAborted();
+  return withWorker(options, async (api) => {
+    const id = -Date.now();
+    const onAbort = () => void api.cancel(id);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await api.prefetch(id, model, pageOrigin(), options.onProgress ? proxy(options.onProgress) : undefined);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  });
+}
+
+/** Asks the browser to keep downloaded models under storage pressure (`navigator.storage.persist()`); resolves to whether it will. */
+export async function requestPersistentStorage(): Promise<boolean> {
+  const storage = globalThis.navigator?.storage;
+  return typeof storage?.persist === 'function' ? storage.persist() : false;
+}
