@@ -43,6 +43,7 @@ const checked = {
  * @slot progress - Replaces the default progress bar and step counter.
  * @slot placeholder - Shown before the first image.
  *
+ * @csspart base - The wrapper of everything.
  * @csspart stage - The box holding the image and the mask overlay; focusable.
  * @csspart image - The canvas with the image.
  * @csspart mask - The canvas with the mask overlay.
