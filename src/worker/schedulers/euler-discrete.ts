@@ -2,8 +2,9 @@
  * EulerDiscreteScheduler (diffusers 0.24): Algorithm 2 of Karras et al. (2022), k-diffusion's `sample_euler`.
  *
  * diffusers' step kwargs `s_churn`, `s_tmin`, `s_tmax`, `s_noise` are config keys here (`step` takes no kwargs).
- * diffusers draws a noise tensor on every step even when churn is off and the noise is unused; this port draws
- * only when it is used, so the results are identical but the generator is not advanced by unused draws.
+ * diffusers draws a noise tensor on every step even when churn is off and the noise is unused; this port draws it
+ * too whenever a generator is passed, so a shared generator advances exactly as in diffusers. Without a generator
+ * the unused draw is skipped (no caller can observe it).
  */
 import type { TorchGenerator } from '../tensor/random.ts';
 import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
@@ -80,8 +81,9 @@ export class EulerDiscreteScheduler implements Scheduler {
     const gamma = tmin <= sigma && sigma <= tmax ? Math.min(churn / (this.#sigmas.length - 1), 2 ** 0.5 - 1) : 0;
     const sigmaHat = f32(sigma * f32(gamma + 1));
     let x = sample;
-    if (gamma > 0) {
-      const eps = randn(sample.length, generator);
+    // diffusers 0.24 draws before testing gamma; the draw is kept for the generator's sake even when unused.
+    const eps = gamma > 0 || generator !== undefined ? randn(sample.length, generator) : null;
+    if (gamma > 0 && eps !== null) {
       const k = f32(Math.sqrt(f32(f32(sigmaHat * sigmaHat) - f32(sigma * sigma))));
       const fn = f32(sNoise);
       x = sample.map((v, i) => v + f32(f32(eps[i]! * fn) * k));
