@@ -110,7 +110,7 @@ export class DiffusionCanvasElement extends LitElement {
   #image: ImageData | undefined;
   #imageIsInput = false;
   #layer: MaskLayer | undefined;
-  #lastRequest: Partial<GenerateInput> = {};
+  #lastRequest: { prompt?: string; negativePrompt?: string } = {};
   readonly #painter = new MaskPainter(this, {
     target: () => this.maskCanvas,
     layer: () => this.#layer,
@@ -151,7 +151,8 @@ export class DiffusionCanvasElement extends LitElement {
     const layer = this.#layer;
     const mask = layer && layer.count() > 0 ? () => layer.toImageData() : undefined;
     const { input, mode } = buildRequest(settings, { image: this.#image, imageIsInput: this.#imageIsInput, mask }, request);
-    this.#lastRequest = { ...this.#lastRequest, ...request };
+    // Remembered for runs the user starts by dropping or pasting an image; images are not kept alive here.
+    if (request.prompt !== undefined) this.#lastRequest = { prompt: request.prompt, negativePrompt: request.negativePrompt };
     this.failure = undefined;
     this.#tracker.reset();
     this.status = 'Starting';
