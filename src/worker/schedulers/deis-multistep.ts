@@ -5,9 +5,9 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import {
-  addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, multistepSchedule,
-  solverConfig, type AlphaSigma,
-} from './dpm-solver-multistep.ts';
+  addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, solverConfig, type AlphaSigma,
+} from './multistep-common.ts';
+import { multistepSchedule } from './multistep-schedule.ts';
 import { checkPrepared, checkStepInputs, checkSteps } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';

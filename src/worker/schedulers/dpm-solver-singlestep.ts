@@ -6,8 +6,9 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import {
-  addNoiseCumprod, alphaSigma, alphasCumprodOf, clippedIndex, combine, convertModelOutput, dpmCoefficients, solverConfig,
-} from './dpm-solver-multistep.ts';
+  addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, dpmCoefficients, solverConfig,
+} from './multistep-common.ts';
+import { clippedIndex } from './multistep-schedule.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 import { karrasSigmas, logSigmas, sigmaToT, sigmasFromAlphasCumprod } from './sigmas.ts';
 import { checkPrepared, checkStepInputs, checkSteps } from './tensor-ops.ts';

@@ -4,7 +4,7 @@
  * noise tensor from the generator at every `step` call (both halves), and adds it only in the second half.
  */
 import type { TorchGenerator } from '../tensor/random.ts';
-import { alphasCumprodOf, solverConfig } from './dpm-solver-multistep.ts';
+import { alphasCumprodOf, solverConfig } from './multistep-common.ts';
 import {
   eulerMove, geometricMidpoint, indexWithCounter, interleave, kdpm2Defaults, kdpm2Derivative, kdpm2Schedule,
   scaleBySigma, sigmaToTF32, type Kdpm2Config,

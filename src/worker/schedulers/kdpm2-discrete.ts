@@ -5,7 +5,7 @@
  * Also exports the schedule pieces KDPM2AncestralDiscreteScheduler shares. Arithmetic follows torch's float32.
  */
 import { DiffusionError } from '../../sdk/errors.ts';
-import { alphasCumprodOf, solverConfig } from './dpm-solver-multistep.ts';
+import { alphasCumprodOf, solverConfig } from './multistep-common.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 import { interp, karrasSigmas, logSigmas, sigmaToT, sigmasFromAlphasCumprod } from './sigmas.ts';
 import { addNoiseSigma, checkPrepared, checkStepInputs, checkSteps, unknownTimestep } from './tensor-ops.ts';

@@ -6,9 +6,9 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import {
-  addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, multistepSchedule,
-  solverConfig,
-} from './dpm-solver-multistep.ts';
+  addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, solverConfig,
+} from './multistep-common.ts';
+import { multistepSchedule } from './multistep-schedule.ts';
 import { checkPrepared, checkStepInputs, checkSteps } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';

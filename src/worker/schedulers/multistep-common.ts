@@ -1,0 +1,112 @@
+/**
+ * Pure pieces the VP-type solvers share (multistep and singlestep DPM-Solver, UniPC, DEIS, KDPM2): the
+ * alpha/sigma/lambda of a sigma, DPM-Solver's update coefficients, model-output conversion, config helpers,
+ * forward noising, and the weighted element-wise sum their updates are made of.
+ */
+import { DiffusionError } from '../../sdk/errors.ts';
+import { alphasCumprod, betasFor } from './betas.ts';
+import { resolveConfig } from './config.ts';
+import type { SchedulerConfig } from './scheduler.ts';
+import { addNoiseAlpha } from './tensor-ops.ts';
+
+/** The VP-schedule pair of a sigma: `alpha = 1/sqrt(sigma^2+1)`, `sigma_t = sigma*alpha`, and `lambda = log(alpha/sigma_t)`. */
+export interface AlphaSigma {
+  readonly alpha: number;
+  readonly sigma: number;
+  readonly lambda: number;
+}
+
+/** Diffusers' `_sigma_to_alpha_sigma_t` plus the log-SNR `lambda` every DPM-style update needs. */
+export function alphaSigma(sigma: number): AlphaSigma {
+  const alpha = 1 / Math.sqrt(sigma * sigma + 1);
+  const sigmaT = sigma * alpha;
+  return { alpha, sigma: sigmaT, lambda: Math.log(alpha) - Math.log(sigmaT) };
+}
+
+/** Coefficients of the DPM-Solver update `x_t = sample*x + d0*D0 + d1*D1 + d2*D2 + noise*z` for one algorithm. */
+export interface DpmCoefficients {
+  readonly sample: number;
+  readonly d0: number;
+  /** The D1 weight of the midpoint solver. */
+  readonly d1Midpoint: number;
+  /** The D1 weight of the Heun solver (also the third-order D1 weight). */
+  readonly d1Heun: number;
+  /** The third-order D2 weight (NaN for the SDE variants, which have no third order). */
+  readonly d2: number;
+  readonly noise: number;
+}
+
+/** DPM-Solver(++) update weights from base point `s` to `t`, exactly as diffusers spells each algorithm. */
+export function dpmCoefficients(algorithm: string, t: AlphaSigma, s: AlphaSigma, h: number): DpmCoefficients {
+  const emh = Math.exp(-h) - 1;
+  const eh = Math.exp(h) - 1;
+  switch (algorithm) {
+    case 'dpmsolver++':
+      return { sample: t.sigma / s.sigma, d0: -(t.alpha * emh), d1Midpoint: -0.5 * (t.alpha * emh),
+        d1Heun: t.alpha * (emh / h + 1), d2: -(t.alpha * ((emh + h) / (h * h) - 0.5)), noise: 0 };
+    case 'dpmsolver':
+      return { sample: t.alpha / s.alpha, d0: -(t.sigma * eh), d1Midpoint: -0.5 * (t.sigma * eh),
+        d1Heun: -(t.sigma * (eh / h - 1)), d2: -(t.sigma * ((eh - h) / (h * h) - 0.5)), noise: 0 };
+    case 'sde-dpmsolver++': {
+      const one = 1 - Math.exp(-2 * h);
+      return { sample: (t.sigma / s.sigma) * Math.exp(-h), d0: t.alpha * one, d1Midpoint: 0.5 * (t.alpha * one),
+        d1Heun: t.alpha * (one / (-2 * h) + 1), d2: Number.NaN, noise: t.sigma * Math.sqrt(one) };
+    }
+    case 'sde-dpmsolver':
+      return { sample: t.alpha / s.alpha, d0: -2 * (t.sigma * eh), d1Midpoint: -(t.sigma * eh),
+        d1Heun: -2 * (t.sigma * (eh / h - 1)), d2: Number.NaN, noise: t.sigma * Math.sqrt(Math.exp(2 * h) - 1) };
+    default:
+      throw new DiffusionError('invalid-scheduler-config', `Unknown algorithm_type ${algorithm}.`);
+  }
+}
+
+/** DDPM-style `add_noise` (diffusers 0.24's multistep solvers): sqrt(abar_t)*x + sqrt(1-abar_t)*noise, t a training index. */
+export function addNoiseCumprod(alphasCumprod: Float32Array, original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
+  const abar = alphasCumprod[Math.round(timestep)];
+  if (abar === undefined) throw new DiffusionError('invalid-argument', `Timestep ${timestep} is outside the training schedule.`);
+  return addNoiseAlpha(original, noise, abar);
+}
+
+/** `resolveConfig` typed as the class's defaults; the constructors check the values they branch on. */
+export function solverConfig<T extends Record<string, unknown>>(className: string, defaults: T, given: SchedulerConfig): T {
+  const c = resolveConfig(className, defaults, given);
+  for (const key of ['num_train_timesteps', 'solver_order', 'steps_offset']) {
+    if (key in defaults && !Number.isInteger(c[key])) throw new DiffusionError('invalid-scheduler-config', `${className}: ${key} must be an integer.`);
+  }
+  return c as unknown as T;
+}
+
+/** `alphas_cumprod` of a resolved config (betas, optional zero-SNR rescale, float32 cumulative product). */
+export function alphasCumprodOf(config: Readonly<Record<string, unknown>>): Float32Array {
+  return alphasCumprod(betasFor(config));
+}
+
+/**
+ * Diffusers' `convert_model_output` for DPM-style solvers: the data prediction x0 (`toX0`) or the noise
+ * prediction epsilon. A learned-variance output (twice the channels, batch 1) keeps its first half.
+ */
+export function convertModelOutput(o: { predictionType: string; toX0: boolean; learnedVariance: boolean }, modelOutput: Float32Array, sample: Float32Array, sigma: number): Float32Array {
+  const out = o.learnedVariance ? modelOutput.subarray(0, sample.length) : modelOutput;
+  const { alpha, sigma: sigmaT } = alphaSigma(sigma);
+  if (!['epsilon', 'sample', 'v_prediction'].includes(o.predictionType)) {
+    throw new DiffusionError('invalid-scheduler-config', `prediction_type ${o.predictionType} must be epsilon, sample or v_prediction.`);
+  }
+  if (o.toX0) {
+    if (o.predictionType === 'epsilon') return combine([[1 / alpha, sample], [-sigmaT / alpha, out]]);
+    if (o.predictionType === 'sample') return Float32Array.from(out);
+    return combine([[alpha, sample], [-sigmaT, out]]);
+  }
+  if (o.predictionType === 'epsilon') return Float32Array.from(out);
+  if (o.predictionType === 'sample') return combine([[1 / sigmaT, sample], [-alpha / sigmaT, out]]);
+  return combine([[alpha, out], [sigmaT, sample]]);
+}
+/** Element-wise `sum_k c_k * x_k`, accumulated in float64 and rounded once to float32. */
+export function combine(terms: ReadonlyArray<readonly [number, Float32Array]>): Float32Array {
+  const out = new Float32Array(terms[0]![1].length);
+  for (let e = 0; e < out.length; e += 1) {
+    let acc = 0;
+    for (const [c, x] of terms) acc += c * x[e]!;
+    out[e] = acc;
+  }
+  return out;
+}
