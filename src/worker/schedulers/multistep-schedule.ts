@@ -31,11 +31,26 @@ export function multistepSchedule(acp: Float32Array, n: number, o: MultistepSche
     timesteps = sigmas.map((sigma) => roundHalfEven(sigmaToT(sigma, logs)));
     sigmas.push(sigmas[sigmas.length - 1]!);
   } else {
+    timesteps = uniqueInOrder(timesteps);
     sigmas = timesteps.map((t) => train[t]!);
     // diffusers 0.24 ends on the smallest training sigma, not zero.
     sigmas.push(Math.sqrt((1 - acp[0]!) / acp[0]!));
   }
   return { timesteps, sigmas: sigmas.map((sigma) => Math.fround(sigma)) };
+}
+
+/**
+ * Drops repeated timesteps, keeping the first of each (`np.unique(..., return_index=True)` in index order).
+ *
+ * A deliberate departure from diffusers 0.24.0, which keeps them: near `num_train_timesteps` steps the rounded
+ * linspace repeats a timestep (e.g. 500 twice at 1000 steps), two equal sigmas give a log-SNR step h = 0, and the
+ * next higher-order update divides by it, so 0.24 ends in NaN/Infinity. diffusers up to 0.21 de-duplicated exactly
+ * like this (the check went with 0.22's step-index rewrite; the 0.26-era source still lacks it). Schedules without
+ * repeats, every oracle-covered config among them, are unchanged; a run with repeats gets fewer steps than asked.
+ */
+function uniqueInOrder(timesteps: number[]): number[] {
+  const seen = new Set<number>();
+  return timesteps.filter((t) => !seen.has(t) && seen.add(t) !== undefined);
 }
 
 /** The multistep solvers' own spacing: n + 1 points with the last dropped, and "leading" ratio `last // (n + 1)`. */

@@ -56,7 +56,7 @@ describe('every registered scheduler', () => {
           const scheduler = make(className, steps === 1000 ? { steps_offset: 0 } : {});
           scheduler.setTimesteps(steps);
           const ts = scheduler.timesteps;
-          // Multistep DPM solvers drop duplicate timesteps at 1000 steps, as diffusers 0.24 does.
+          // The multistep VP solvers drop repeated timesteps at 1000 steps (diffusers 0.24 keeps them and ends in NaN).
           assert.ok(ts.length >= steps * 0.99 && ts.length <= 2 * steps + 1, `${ts.length} timesteps for ${steps} steps`);
           ts.forEach((t, i) => {
             assert.ok(t >= 0 && t < 1000, `timestep ${t} out of range`);
@@ -131,6 +131,18 @@ describe('every registered scheduler', () => {
       });
     });
   }
+
+  it('multistep VP solvers de-duplicate the repeated timestep of 1000 linspace steps, keeping the first', () => {
+    for (const className of ['DPMSolverMultistepScheduler', 'UniPCMultistepScheduler', 'DEISMultistepScheduler']) {
+      const scheduler = make(className, { steps_offset: 0 });
+      scheduler.setTimesteps(1000);
+      const ts = scheduler.timesteps;
+      assert.equal(new Set(ts).size, ts.length, className);
+      assert.equal(ts.length, 999, className);
+      assert.equal(scheduler.sigmas.length, ts.length + 1, className);
+      assert.ok(new Set(scheduler.sigmas.slice(0, -1)).size === ts.length, `${className}: repeated sigma`);
+    }
+  });
 
   it('leading spacing with steps_offset 1 refuses as many steps as training timesteps', () => {
     for (const className of ['DDPMScheduler', 'DDIMScheduler', 'PNDMScheduler']) {
