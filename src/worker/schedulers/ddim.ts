@@ -95,7 +95,11 @@ export class DDIMScheduler implements Scheduler {
   #predictEpsilon(mo: Float32Array, s: Float32Array, x0: Float32Array, sqrtA: number, sqrtB: number): Float32Array {
     const type = this.#predictionType;
     if (type === 'sample') return epsilonFromX0(s, x0, sqrtA, sqrtB);
-    if (type === 'v_prediction') return mo.map((v, i) => f32(sqrtA * v) + f32(sqrtB * s[i]!));
+    if (type === 'v_prediction') {
+      const eps = new Float32Array(mo.length);
+      for (let i = 0; i < eps.length; i += 1) eps[i] = f32(sqrtA * mo[i]!) + f32(sqrtB * s[i]!);
+      return eps;
+    }
     return mo;
   }
 
@@ -106,5 +110,7 @@ export class DDIMScheduler implements Scheduler {
 
 /** `(sample - sqrt(a) * x0) / sqrt(1 - a)`: the noise that takes x0 to `sample`. */
 function epsilonFromX0(sample: Float32Array, x0: Float32Array, sqrtA: number, sqrtB: number): Float32Array {
-  return x0.map((v, i) => f32(sample[i]! - f32(sqrtA * v)) / sqrtB);
+  const eps = new Float32Array(x0.length);
+  for (let i = 0; i < eps.length; i += 1) eps[i] = f32(sample[i]! - f32(sqrtA * x0[i]!)) / sqrtB;
+  return eps;
 }

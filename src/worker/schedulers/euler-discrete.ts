@@ -86,7 +86,8 @@ export class EulerDiscreteScheduler implements Scheduler {
     if (gamma > 0 && eps !== null) {
       const k = f32(Math.sqrt(f32(f32(sigmaHat * sigmaHat) - f32(sigma * sigma))));
       const fn = f32(sNoise);
-      x = sample.map((v, i) => v + f32(f32(eps[i]! * fn) * k));
+      x = new Float32Array(sample.length);
+      for (let i = 0; i < x.length; i += 1) x[i] = sample[i]! + f32(f32(eps[i]! * fn) * k);
     }
     // diffusers scales epsilon by sigma_hat but v-prediction by sigma (equal unless churning).
     const sigmaIn = this.#predictionType === 'v_prediction' ? sigma : sigmaHat;

@@ -6,7 +6,7 @@
 import type { TorchGenerator } from '../tensor/random.ts';
 import { alphasCumprodOf, solverConfig } from './multistep-common.ts';
 import {
-  eulerMove, geometricMidpoint, indexWithCounter, interleave, kdpm2Defaults, kdpm2Derivative, kdpm2Schedule,
+  geometricMidpoint, indexWithCounter, interleave, kdpm2Defaults, kdpm2Move, kdpm2Schedule,
   scaleBySigma, sigmaToTF32, type Kdpm2Config,
 } from './kdpm2-discrete.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
@@ -106,14 +106,12 @@ export class KDPM2AncestralDiscreteScheduler implements Scheduler {
     let prev: Float32Array;
     if (this.#sample === null) {
       const sigma = this.#sigmas[i]!;
-      const derivative = kdpm2Derivative(type, modelOutput, sample, sigma, sigma);
-      prev = eulerMove(sample, derivative, f32(this.#sigmasInterpol[i]! - sigma));
+      prev = kdpm2Move({ predictionType: type, sigma, base: sample, dt: f32(this.#sigmasInterpol[i]! - sigma) }, modelOutput, sample);
       this.#sample = sample;
     } else {
-      const sigmaInterpol = this.#sigmasInterpol[i - 1]!;
-      const derivative = kdpm2Derivative(type, modelOutput, sample, sigmaInterpol, sigmaInterpol);
-      const moved = eulerMove(this.#sample, derivative, f32(this.#sigmasDown[i - 1]! - this.#sigmas[i - 1]!));
-      prev = eulerMove(moved, noise, this.#sigmasUp[i - 1]!);
+      const dt = f32(this.#sigmasDown[i - 1]! - this.#sigmas[i - 1]!);
+      const move = { predictionType: type, sigma: this.#sigmasInterpol[i - 1]!, base: this.#sample, dt, noise, up: this.#sigmasUp[i - 1]! };
+      prev = kdpm2Move(move, modelOutput, sample);
       this.#sample = null;
     }
     this.#stepIndex = i + 1;

@@ -82,28 +82,53 @@ export function sigmaToTF32(sigma: number, logs: Float32Array): number {
 /** `sample / sqrt(sigma^2 + 1)` in float32, the k-diffusion input scaling. */
 export function scaleBySigma(sample: Float32Array, sigma: number): Float32Array {
   const d = f32(Math.sqrt(f32(f32(sigma * sigma) + 1)));
-  return sample.map((x) => x / d);
-}
-
-/** The ODE derivative `(sample - x0) / sigmaDiv` for x0 predicted at `sigmaIn` (epsilon or v-prediction), float32. */
-export function kdpm2Derivative(predictionType: string, modelOutput: Float32Array, sample: Float32Array, sigmaIn: number, sigmaDiv: number): Float32Array {
   const out = new Float32Array(sample.length);
-  if (predictionType === 'epsilon') {
-    for (let i = 0; i < out.length; i += 1) out[i] = f32(sample[i]! - f32(sample[i]! - f32(sigmaIn * modelOutput[i]!))) / sigmaDiv;
-  } else if (predictionType === 'v_prediction') {
-    const sq = f32(f32(sigmaIn * sigmaIn) + 1);
-    const c = f32(-sigmaIn / f32(Math.sqrt(sq)));
-    for (let i = 0; i < out.length; i += 1) out[i] = f32(sample[i]! - f32(f32(modelOutput[i]! * c) + f32(sample[i]! / sq))) / sigmaDiv;
-  } else {
-    throw new DiffusionError('invalid-scheduler-config', `prediction_type ${predictionType} is not supported (epsilon or v_prediction).`);
-  }
+  for (let i = 0; i < out.length; i += 1) out[i] = sample[i]! / d;
   return out;
 }
 
-/** `base + derivative * dt` in float32. */
-export function eulerMove(base: Float32Array, derivative: Float32Array, dt: number): Float32Array {
-  const fdt = f32(dt);
-  return base.map((x, i) => x + f32(derivative[i]! * fdt));
+/** What {@link kdpm2Move} computes: an Euler move of `base` along the derivative at `sample`, plus optional noise. */
+export interface Kdpm2Move {
+  readonly predictionType: string;
+  /** The sigma x0 is predicted at, and the sigma the derivative divides by (equal in both KDPM2 classes). */
+  readonly sigma: number;
+  readonly base: Float32Array;
+  readonly dt: number;
+  /** KDPM2 ancestral's second half: `noise * up` added to the moved sample. */
+  readonly noise?: Float32Array;
+  readonly up?: number;
+}
+
+/**
+ * `base + ((sample - x0) / sigma) * dt` (+ `noise * up`), x0 predicted from epsilon or v; one fused loop with the
+ * float32 rounding of torch's separate kernels (derivative, move, noise) kept at each former boundary.
+ */
+export function kdpm2Move(m: Kdpm2Move, modelOutput: Float32Array, sample: Float32Array): Float32Array {
+  const n = sample.length;
+  const out = new Float32Array(n);
+  const { sigma, base } = m;
+  const fdt = f32(m.dt);
+  if (m.predictionType === 'epsilon') {
+    for (let i = 0; i < n; i += 1) {
+      const s = sample[i]!;
+      out[i] = base[i]! + f32(f32(f32(s - f32(s - f32(sigma * modelOutput[i]!))) / sigma) * fdt);
+    }
+  } else if (m.predictionType === 'v_prediction') {
+    const sq = f32(f32(sigma * sigma) + 1);
+    const c = f32(-sigma / f32(Math.sqrt(sq)));
+    for (let i = 0; i < n; i += 1) {
+      const s = sample[i]!;
+      out[i] = base[i]! + f32(f32(f32(s - f32(f32(modelOutput[i]! * c) + f32(s / sq))) / sigma) * fdt);
+    }
+  } else {
+    throw new DiffusionError('invalid-scheduler-config', `prediction_type ${m.predictionType} is not supported (epsilon or v_prediction).`);
+  }
+  if (m.noise !== undefined) {
+    const noise = m.noise;
+    const up = f32(m.up!);
+    for (let i = 0; i < n; i += 1) out[i] = out[i]! + f32(noise[i]! * up);
+  }
+  return out;
 }
 
 /** `index_for_timestep` with diffusers' per-timestep counter: which repeat of `t` `addNoise` means. */
@@ -181,13 +206,12 @@ export class KDPM2DiscreteScheduler implements Scheduler {
     let prev: Float32Array;
     if (this.#sample === null) {
       const sigma = this.#sigmas[i]!;
-      const derivative = kdpm2Derivative(type, modelOutput, sample, sigma, sigma);
-      prev = eulerMove(sample, derivative, f32(this.#sigmasInterpol[i + 1]! - sigma));
+      const dt = f32(this.#sigmasInterpol[i + 1]! - sigma);
+      prev = kdpm2Move({ predictionType: type, sigma, base: sample, dt }, modelOutput, sample);
       this.#sample = sample;
     } else {
-      const sigmaInterpol = this.#sigmasInterpol[i]!;
-      const derivative = kdpm2Derivative(type, modelOutput, sample, sigmaInterpol, sigmaInterpol);
-      prev = eulerMove(this.#sample, derivative, f32(this.#sigmas[i]! - this.#sigmas[i - 1]!));
+      const dt = f32(this.#sigmas[i]! - this.#sigmas[i - 1]!);
+      prev = kdpm2Move({ predictionType: type, sigma: this.#sigmasInterpol[i]!, base: this.#sample, dt }, modelOutput, sample);
       this.#sample = null;
     }
     this.#stepIndex = i + 1;

@@ -34,6 +34,7 @@ export class LMSDiscreteScheduler implements Scheduler {
   #stepIndex: number | null = null;
   /** The latest derivatives, oldest first; reused buffers once full. */
   #derivatives: Float32Array[] = [];
+  #coefficients: number[][] = [];
 
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
   constructor(config: SchedulerConfig = {}) {
@@ -61,6 +62,7 @@ export class LMSDiscreteScheduler implements Scheduler {
     this.#sigmas = Object.freeze([...sigmas, 0]);
     this.#stepIndex = null;
     this.#derivatives = [];
+    this.#coefficients = [];
   }
 
   scaleModelInput(sample: Float32Array, timestep: number): Float32Array {
@@ -95,14 +97,10 @@ export class LMSDiscreteScheduler implements Scheduler {
     this.#derivatives.push(derivative);
     const order = Math.min(index + 1, LMS_ORDER);
     const newestFirst = [...this.#derivatives].reverse();
-    const coeffs = Array.from({ length: Math.min(order, newestFirst.length) }, (_, k) => f32(this.lmsCoefficient(order, index, k)));
-    const prev = new Float32Array(sample.length);
-    for (let i = 0; i < sample.length; i += 1) {
-      // Python's sum(): 0 + c0*d0 + c1*d1 + ..., each product and partial sum in float32.
-      let acc = 0;
-      for (let k = 0; k < coeffs.length; k += 1) acc = f32(acc + f32(coeffs[k]! * newestFirst[k]![i]!));
-      prev[i] = sample[i]! + acc;
-    }
+    // The coefficients depend only on the schedule, so each step's set is integrated once per run.
+    const coeffs = (this.#coefficients[index] ??= Array.from(
+      { length: Math.min(order, newestFirst.length) }, (_, k) => f32(this.lmsCoefficient(order, index, k))));
+    const prev = lmsSum(sample, coeffs, newestFirst);
     this.#stepIndex += 1;
     return prev;
   }
@@ -112,4 +110,28 @@ export class LMSDiscreteScheduler implements Scheduler {
     if (index < 0) throw unknownTimestep('LMSDiscreteScheduler', timestep);
     return addNoiseSigma(original, noise, this.#sigmas[index]!);
   }
+}
+
+/** `sample + sum_k c_k * d_k` as Python's sum() over torch tensors: from 0, each product and partial sum in float32. */
+function lmsSum(sample: Float32Array, c: readonly number[], d: readonly Float32Array[]): Float32Array {
+  const n = sample.length;
+  const prev = new Float32Array(n);
+  const [c0 = 0, c1 = 0, c2 = 0, c3 = 0] = c;
+  const [d0, d1, d2, d3] = d;
+  // One loop per term count (LMS uses up to 4): no per-element loop over the terms.
+  if (c.length === 1) {
+    for (let i = 0; i < n; i += 1) prev[i] = sample[i]! + f32(0 + f32(c0 * d0![i]!));
+  } else if (c.length === 2) {
+    for (let i = 0; i < n; i += 1) prev[i] = sample[i]! + f32(f32(0 + f32(c0 * d0![i]!)) + f32(c1 * d1![i]!));
+  } else if (c.length === 3) {
+    for (let i = 0; i < n; i += 1) {
+      prev[i] = sample[i]! + f32(f32(f32(0 + f32(c0 * d0![i]!)) + f32(c1 * d1![i]!)) + f32(c2 * d2![i]!));
+    }
+  } else {
+    for (let i = 0; i < n; i += 1) {
+      const acc = f32(f32(f32(0 + f32(c0 * d0![i]!)) + f32(c1 * d1![i]!)) + f32(c2 * d2![i]!));
+      prev[i] = sample[i]! + f32(acc + f32(c3 * d3![i]!));
+    }
+  }
+  return prev;
 }

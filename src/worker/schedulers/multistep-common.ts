@@ -100,12 +100,36 @@ export function convertModelOutput(o: { predictionType: string; toX0: boolean; l
   if (o.predictionType === 'sample') return combine([[1 / sigmaT, sample], [-alpha / sigmaT, out]]);
   return combine([[alpha, out], [sigmaT, sample]]);
 }
-/** Element-wise `sum_k c_k * x_k`, accumulated in float64 and rounded once to float32. */
+/**
+ * Element-wise `sum_k c_k * x_k`, accumulated in float64 from 0 in term order and rounded once to float32. The
+ * common term counts get their own straight loops (no per-element iteration over `terms`), same arithmetic.
+ */
 export function combine(terms: ReadonlyArray<readonly [number, Float32Array]>): Float32Array {
-  const out = new Float32Array(terms[0]![1].length);
-  for (let e = 0; e < out.length; e += 1) {
-    let acc = 0;
-    for (const [c, x] of terms) acc += c * x[e]!;
+  const n = terms[0]![1].length;
+  const out = new Float32Array(n);
+  const [c0, x0] = terms[0]!;
+  if (terms.length === 1) {
+    for (let e = 0; e < n; e += 1) out[e] = 0 + c0 * x0[e]!;
+    return out;
+  }
+  const [c1, x1] = terms[1]!;
+  if (terms.length === 2) {
+    for (let e = 0; e < n; e += 1) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]!;
+    return out;
+  }
+  const [c2, x2] = terms[2]!;
+  if (terms.length === 3) {
+    for (let e = 0; e < n; e += 1) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]! + c2 * x2[e]!;
+    return out;
+  }
+  const [c3, x3] = terms[3]!;
+  if (terms.length === 4) {
+    for (let e = 0; e < n; e += 1) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]! + c2 * x2[e]! + c3 * x3[e]!;
+    return out;
+  }
+  for (let e = 0; e < n; e += 1) {
+    let acc = 0 + c0 * x0[e]! + c1 * x1[e]! + c2 * x2[e]! + c3 * x3[e]!;
+    for (let k = 4; k < terms.length; k += 1) acc += terms[k]![0] * terms[k]![1][e]!;
     out[e] = acc;
   }
   return out;
