@@ -4,12 +4,14 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import type { ResolvedConfig } from './config.ts';
+import { checkModelOutput, throwIfNaN } from './tensor-ops.ts';
 
 const f32 = Math.fround;
 
 /**
  * The predicted original sample (x0) into `out`: epsilon `(sample - sqrt(1-a) * out) / sqrt(a)`, v-prediction
- * `sqrt(a) * sample - sqrt(1-a) * out`, or the model output itself for "sample".
+ * `sqrt(a) * sample - sqrt(1-a) * out`, or the model output itself for "sample". It is the step's first read of
+ * the model output, so it also throws `nan-output` for a NaN there.
  */
 export function predictX0(
   predictionType: string,
@@ -20,14 +22,40 @@ export function predictX0(
 ): Float32Array {
   const sqrtA = f32(Math.sqrt(alphaProd));
   const sqrtB = f32(Math.sqrt(f32(1 - alphaProd)));
+  let bad = 0;
   if (predictionType === 'epsilon') {
-    for (let i = 0; i < out.length; i += 1) out[i] = f32(sample[i]! - f32(sqrtB * modelOutput[i]!)) / sqrtA;
+    bad = x0Epsilon(modelOutput, sample, sqrtA, sqrtB, out);
   } else if (predictionType === 'v_prediction') {
-    for (let i = 0; i < out.length; i += 1) out[i] = f32(sqrtA * sample[i]!) - f32(sqrtB * modelOutput[i]!);
+    bad = x0V(modelOutput, sample, sqrtA, sqrtB, out);
   } else {
+    checkModelOutput(modelOutput);
     out.set(modelOutput);
   }
+  if (bad !== 0) throwIfNaN(modelOutput);
   return out;
+}
+
+// Loop-only kernels (V8 optimises small loop functions whole). Each returns sum(modelOutput * 0): 0 unless the
+// output holds NaN or ±Infinity, so the NaN check costs no pass of its own.
+
+function x0Epsilon(modelOutput: Float32Array, sample: Float32Array, sqrtA: number, sqrtB: number, out: Float32Array): number {
+  let bad = 0;
+  for (let i = 0; i < out.length; i += 1) {
+    const m = modelOutput[i]!;
+    bad += m * 0;
+    out[i] = f32(sample[i]! - f32(sqrtB * m)) / sqrtA;
+  }
+  return bad;
+}
+
+function x0V(modelOutput: Float32Array, sample: Float32Array, sqrtA: number, sqrtB: number, out: Float32Array): number {
+  let bad = 0;
+  for (let i = 0; i < out.length; i += 1) {
+    const m = modelOutput[i]!;
+    bad += m * 0;
+    out[i] = f32(sqrtA * sample[i]!) - f32(sqrtB * m);
+  }
+  return bad;
 }
 
 /** Fails with `invalid-scheduler-config` for dynamic thresholding (Imagen's), which this port leaves out. */

@@ -8,7 +8,7 @@ import { alphaAt, checkTimestepRange, predictX0, rejectThresholding } from './al
 import { alphasCumprod, betasFor } from './betas.ts';
 import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { addNoiseAlpha, checkPrepared, checkStepInputs, checkSteps, clampInPlace, randn } from './tensor-ops.ts';
+import { addNoiseAlpha, addScaled, axpby, checkPrepared, checkStepLengths, checkSteps, clampInPlace, randn } from './tensor-ops.ts';
 import { linspaceSpacing, roundHalfEven, spacedTimesteps } from './timesteps.ts';
 
 const f32 = Math.fround;
@@ -65,7 +65,7 @@ export class DDIMScheduler implements Scheduler {
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
     checkPrepared(this.#numInferenceSteps > 0, 'DDIMScheduler');
-    checkStepInputs(modelOutput, sample);
+    checkStepLengths(modelOutput, sample);
     const prevT = timestep - Math.floor((this.config.num_train_timesteps as number) / this.#numInferenceSteps);
     const a = alphaAt(this.#alphasCumprod, timestep, 'DDIMScheduler');
     const aPrev = prevT >= 0 ? alphaAt(this.#alphasCumprod, prevT, 'DDIMScheduler') : this.#finalAlphaCumprod;
@@ -82,13 +82,9 @@ export class DDIMScheduler implements Scheduler {
     const std = f32(f32(eta) * f32(Math.sqrt(variance)));
     const dirCoeff = f32(Math.sqrt(f32(f32(1 - aPrev) - f32(std * std))));
     const sqrtAPrev = f32(Math.sqrt(aPrev));
-    const prev = new Float32Array(n);
-    for (let i = 0; i < n; i += 1) prev[i] = f32(sqrtAPrev * x0[i]!) + f32(dirCoeff * eps[i]!);
-    if (eta > 0) {
-      const noise = randn(n, generator);
-      for (let i = 0; i < n; i += 1) prev[i] = prev[i]! + f32(std * noise[i]!);
-    }
-    return prev;
+    // x0 is this step's own scratch, so the result can overwrite it: one allocation per step.
+    const prev = axpby(sqrtAPrev, x0, dirCoeff, eps, x0);
+    return eta > 0 ? addScaled(prev, randn(n, generator), std, prev) : prev;
   }
 
   /** The noise estimate for the direction term, per prediction type (from the unclipped x0). */

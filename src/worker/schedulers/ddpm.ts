@@ -8,7 +8,7 @@ import { alphasCumprod, betasFor } from './betas.ts';
 import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 import {
-  addNoiseAlpha, checkPrepared, checkStepInputs, checkSteps, clampInPlace, randn,
+  addNoiseAlpha, addScaled, axpby, checkPrepared, checkStepLengths, checkSteps, clampInPlace, randn,
 } from './tensor-ops.ts';
 import { linspaceSpacing, roundHalfEven, spacedTimesteps } from './timesteps.ts';
 
@@ -69,7 +69,7 @@ export class DDPMScheduler implements Scheduler {
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
     checkPrepared(this.#numInferenceSteps > 0, 'DDPMScheduler');
-    checkStepInputs(modelOutput, sample);
+    checkStepLengths(modelOutput, sample);
     const t = timestep;
     const prevT = t - Math.floor((this.config.num_train_timesteps as number) / this.#numInferenceSteps);
     const a = this.#alphaAt(t);
@@ -82,14 +82,10 @@ export class DDPMScheduler implements Scheduler {
     if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
     const x0Coeff = f32(f32(f32(Math.sqrt(aPrev)) * currentBeta) / b);
     const sampleCoeff = f32(f32(f32(Math.sqrt(currentAlpha)) * bPrev) / b);
-    const prev = new Float32Array(sample.length);
-    for (let i = 0; i < prev.length; i += 1) prev[i] = f32(x0Coeff * x0[i]!) + f32(sampleCoeff * sample[i]!);
-    if (t > 0) {
-      const noise = randn(sample.length, generator);
-      const std = this.#noiseScale(bPrev, b, currentBeta);
-      for (let i = 0; i < prev.length; i += 1) prev[i] = prev[i]! + f32(std * noise[i]!);
-    }
-    return prev;
+    // x0 is this step's own scratch, so the result can overwrite it: one allocation per step.
+    const prev = axpby(x0Coeff, x0, sampleCoeff, sample, x0);
+    // diffusers 0.24 draws the variance noise only when t > 0.
+    return t > 0 ? addScaled(prev, randn(sample.length, generator), this.#noiseScale(bPrev, b, currentBeta), prev) : prev;
   }
 
   /** The factor on the noise: sqrt of the variance, or diffusers' variants of it. */

@@ -8,7 +8,8 @@ import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 import {
   predictOriginal, scaleBySigma, sigmaInitNoise, sigmaSchedule, trainingSigmas, type TrainingSigmas,
 } from './sigma-schedule.ts';
-import { addNoiseSigma, checkPrepared, checkStepInputs, checkSteps, randn, unknownTimestep } from './tensor-ops.ts';
+import { eulerUpdate } from './euler-discrete.ts';
+import { addNoiseSigma, addScaled, checkPrepared, checkStepLengths, checkSteps, randn, unknownTimestep } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
 const f32 = Math.fround;
@@ -65,7 +66,7 @@ export class EulerAncestralDiscreteScheduler implements Scheduler {
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
     checkPrepared(this.#timesteps.length > 0, 'EulerAncestralDiscreteScheduler');
-    checkStepInputs(modelOutput, sample);
+    checkStepLengths(modelOutput, sample);
     this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
     const sigma = this.#sigmas[this.#stepIndex]!;
     const sigmaTo = this.#sigmas[this.#stepIndex + 1]!;
@@ -77,13 +78,9 @@ export class EulerAncestralDiscreteScheduler implements Scheduler {
     const sigmaDown = f32(Math.sqrt(f32(to2 - f32(sigmaUp * sigmaUp))));
     const dt = f32(sigmaDown - sigma);
     const noise = randn(sample.length, generator);
-    const prev = new Float32Array(sample.length);
-    for (let i = 0; i < prev.length; i += 1) {
-      const x = sample[i]! + f32(f32(f32(sample[i]! - denoised[i]!) / sigma) * dt);
-      prev[i] = f32(x) + f32(noise[i]! * sigmaUp);
-    }
+    const prev = eulerUpdate(sample, denoised, sigma, dt);
     this.#stepIndex += 1;
-    return prev;
+    return addScaled(prev, noise, sigmaUp, prev);
   }
 
   addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {

@@ -13,7 +13,7 @@ import {
   checkLinearInterpolation, predictOriginal, scaleBySigma, sigmaInitNoise, sigmaSchedule, trainingSigmas,
   type TrainingSigmas,
 } from './sigma-schedule.ts';
-import { addNoiseSigma, checkPrepared, checkStepInputs, checkSteps, randn, unknownTimestep } from './tensor-ops.ts';
+import { addNoiseSigma, checkPrepared, checkStepLengths, checkSteps, randn, unknownTimestep } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
 const f32 = Math.fround;
@@ -74,7 +74,7 @@ export class EulerDiscreteScheduler implements Scheduler {
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
     checkPrepared(this.#timesteps.length > 0, 'EulerDiscreteScheduler');
-    checkStepInputs(modelOutput, sample);
+    checkStepLengths(modelOutput, sample);
     this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
     const sigma = this.#sigmas[this.#stepIndex]!;
     const { s_churn: churn, s_tmin: tmin, s_tmax: tmax, s_noise: sNoise } = this.config as Record<string, number>;
@@ -86,17 +86,14 @@ export class EulerDiscreteScheduler implements Scheduler {
     if (gamma > 0 && eps !== null) {
       const k = f32(Math.sqrt(f32(f32(sigmaHat * sigmaHat) - f32(sigma * sigma))));
       const fn = f32(sNoise);
-      x = new Float32Array(sample.length);
-      for (let i = 0; i < x.length; i += 1) x[i] = sample[i]! + f32(f32(eps[i]! * fn) * k);
+      x = churnSample(sample, eps, fn, k);
     }
     // diffusers scales epsilon by sigma_hat but v-prediction by sigma (equal unless churning).
     const sigmaIn = this.#predictionType === 'v_prediction' ? sigma : sigmaHat;
     const denoised = predictOriginal(this.#predictionType, modelOutput, x, sigmaIn, this.#buffer(sample.length));
     const dt = f32(this.#sigmas[this.#stepIndex + 1]! - sigmaHat);
-    const prev = new Float32Array(sample.length);
-    for (let i = 0; i < prev.length; i += 1) prev[i] = x[i]! + f32(f32(f32(x[i]! - denoised[i]!) / sigmaHat) * dt);
     this.#stepIndex += 1;
-    return prev;
+    return eulerUpdate(x, denoised, sigmaHat, dt);
   }
 
   addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
@@ -109,4 +106,18 @@ export class EulerDiscreteScheduler implements Scheduler {
     if (this.#out.length !== n) this.#out = new Float32Array(n);
     return this.#out;
   }
+}
+
+/** `x + ((x - denoised) / sigma) * dt` in float32, rounding where torch's separate kernels do. */
+export function eulerUpdate(x: Float32Array, denoised: Float32Array, sigma: number, dt: number): Float32Array {
+  const prev = new Float32Array(x.length);
+  for (let i = 0; i < prev.length; i += 1) prev[i] = x[i]! + f32(f32(f32(x[i]! - denoised[i]!) / sigma) * dt);
+  return prev;
+}
+
+/** `sample + (eps * sNoise) * k` in float32: the churned sample. */
+function churnSample(sample: Float32Array, eps: Float32Array, sNoise: number, k: number): Float32Array {
+  const x = new Float32Array(sample.length);
+  for (let i = 0; i < x.length; i += 1) x[i] = sample[i]! + f32(f32(eps[i]! * sNoise) * k);
+  return x;
 }

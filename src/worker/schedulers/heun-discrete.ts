@@ -9,7 +9,7 @@ import {
   predictOriginal, scaleBySigma, sigmaInitNoise, sigmaSchedule, trainingSigmas, type TrainingSigmas,
 } from './sigma-schedule.ts';
 import {
-  addNoiseSigma, checkPrepared, checkStepInputs, checkSteps, clampInPlace, unknownTimestep,
+  addNoiseSigma, checkPrepared, checkStepLengths, checkSteps, clampInPlace, unknownTimestep,
 } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
@@ -70,7 +70,7 @@ export class HeunDiscreteScheduler implements Scheduler {
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, _generator?: TorchGenerator): Float32Array {
     checkPrepared(this.#timesteps.length > 0, 'HeunDiscreteScheduler');
-    checkStepInputs(modelOutput, sample);
+    checkStepLengths(modelOutput, sample);
     this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
     const index = this.#stepIndex;
     const first = this.#first;
@@ -79,27 +79,41 @@ export class HeunDiscreteScheduler implements Scheduler {
     const sigmaIn = first ? sigmaNext : sigma;
     const denoised = predictOriginal(this.#predictionType, modelOutput, sample, sigmaIn, new Float32Array(sample.length));
     if (this.config.clip_sample === true) clampInPlace(denoised, this.config.clip_sample_range as number);
-    const prev = new Float32Array(sample.length);
-    if (!first) {
-      const derivative = new Float32Array(sample.length);
-      for (let i = 0; i < sample.length; i += 1) derivative[i] = f32(sample[i]! - denoised[i]!) / sigma;
-      const dt = f32(sigmaNext - sigma);
-      for (let i = 0; i < sample.length; i += 1) prev[i] = sample[i]! + f32(derivative[i]! * dt);
-      this.#first = { derivative, dt, sample };
-    } else {
-      const { derivative: d1, dt, sample: x } = first;
-      for (let i = 0; i < sample.length; i += 1) {
-        const d2 = f32(f32(sample[i]! - denoised[i]!) / sigmaNext);
-        prev[i] = x[i]! + f32(f32(f32(d1[i]! + d2) / 2) * dt);
-      }
-      this.#first = null;
-    }
     this.#stepIndex += 1;
-    return prev;
+    if (!first) {
+      const dt = f32(sigmaNext - sigma);
+      // The derivative is kept for the second half; `denoised` (this step's scratch) becomes the result.
+      const derivative = new Float32Array(sample.length);
+      const prev = heunFirst(sample, denoised, sigma, dt, derivative);
+      this.#first = { derivative, dt, sample };
+      return prev;
+    }
+    this.#first = null;
+    return heunSecond(first, sample, denoised, sigmaNext);
   }
 
   addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
     if (!this.#timesteps.includes(timestep)) throw unknownTimestep('HeunDiscreteScheduler', timestep);
     return addNoiseSigma(original, noise, this.#sigmas[initStepIndex(this.#timesteps, timestep)]!);
   }
+}
+
+/** First half: `derivative = (sample - denoised) / sigma` into `derivative`, and `sample + derivative * dt` over `denoised`. */
+function heunFirst(sample: Float32Array, denoised: Float32Array, sigma: number, dt: number, derivative: Float32Array): Float32Array {
+  for (let i = 0; i < sample.length; i += 1) {
+    const d = f32(f32(sample[i]! - denoised[i]!) / sigma);
+    derivative[i] = d;
+    denoised[i] = sample[i]! + f32(d * dt);
+  }
+  return denoised;
+}
+
+/** Second half: the first half's sample moved by the mean of both derivatives, written over `denoised`. */
+function heunSecond(first: { derivative: Float32Array; dt: number; sample: Float32Array }, sample: Float32Array, denoised: Float32Array, sigmaNext: number): Float32Array {
+  const { derivative: d1, dt, sample: x } = first;
+  for (let i = 0; i < sample.length; i += 1) {
+    const d2 = f32(f32(sample[i]! - denoised[i]!) / sigmaNext);
+    denoised[i] = x[i]! + f32(f32(f32(d1[i]! + d2) / 2) * dt);
+  }
+  return denoised;
 }

@@ -10,7 +10,7 @@ import {
   scaleBySigma, sigmaToTF32, type Kdpm2Config,
 } from './kdpm2-discrete.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { addNoiseSigma, checkPrepared, checkStepInputs, checkSteps, randn } from './tensor-ops.ts';
+import { addNoiseSigma, checkPrepared, checkStepLengths, checkSteps, randn } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
 const f32 = Math.fround;
@@ -97,9 +97,8 @@ export class KDPM2AncestralDiscreteScheduler implements Scheduler {
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
-    checkStepInputs(modelOutput, sample);
+    checkStepLengths(modelOutput, sample);
     const i = this.#index(timestep);
-    this.#counter.set(timestep, (this.#counter.get(timestep) ?? 0) + 1);
     const type = this.#c.prediction_type;
     // Drawn at every call, used only by the second half, exactly as diffusers consumes the generator.
     const noise = randn(sample.length, generator);
@@ -114,6 +113,8 @@ export class KDPM2AncestralDiscreteScheduler implements Scheduler {
       prev = kdpm2Move(move, modelOutput, sample);
       this.#sample = null;
     }
+    // Counted once the model output has passed the NaN check in the move.
+    this.#counter.set(timestep, (this.#counter.get(timestep) ?? 0) + 1);
     this.#stepIndex = i + 1;
     return prev;
   }

@@ -8,7 +8,9 @@ import { DiffusionError } from '../../sdk/errors.ts';
 import { alphasCumprodOf, solverConfig } from './multistep-common.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 import { interp, karrasSigmas, logSigmas, sigmaToT, sigmasFromAlphasCumprod } from './sigmas.ts';
-import { addNoiseSigma, checkPrepared, checkStepInputs, checkSteps, unknownTimestep } from './tensor-ops.ts';
+import {
+  addNoiseSigma, addScaled, checkPrepared, checkStepLengths, checkSteps, throwIfNaN, unknownTimestep,
+} from './tensor-ops.ts';
 import { initStepIndex, leadingSpacing, linspaceSpacing, roundHalfEven, trailingSpacing } from './timesteps.ts';
 
 const f32 = Math.fround;
@@ -104,31 +106,42 @@ export interface Kdpm2Move {
  * float32 rounding of torch's separate kernels (derivative, move, noise) kept at each former boundary.
  */
 export function kdpm2Move(m: Kdpm2Move, modelOutput: Float32Array, sample: Float32Array): Float32Array {
-  const n = sample.length;
-  const out = new Float32Array(n);
-  const { sigma, base } = m;
   const fdt = f32(m.dt);
-  if (m.predictionType === 'epsilon') {
-    for (let i = 0; i < n; i += 1) {
-      const s = sample[i]!;
-      out[i] = base[i]! + f32(f32(f32(s - f32(s - f32(sigma * modelOutput[i]!))) / sigma) * fdt);
-    }
-  } else if (m.predictionType === 'v_prediction') {
-    const sq = f32(f32(sigma * sigma) + 1);
-    const c = f32(-sigma / f32(Math.sqrt(sq)));
-    for (let i = 0; i < n; i += 1) {
-      const s = sample[i]!;
-      out[i] = base[i]! + f32(f32(f32(s - f32(f32(modelOutput[i]! * c) + f32(s / sq))) / sigma) * fdt);
-    }
-  } else {
-    throw new DiffusionError('invalid-scheduler-config', `prediction_type ${m.predictionType} is not supported (epsilon or v_prediction).`);
+  const out = new Float32Array(sample.length);
+  let bad: number;
+  if (m.predictionType === 'epsilon') bad = moveEpsilon(modelOutput, sample, m.sigma, m.base, fdt, out);
+  else if (m.predictionType === 'v_prediction') bad = moveV(modelOutput, sample, m.sigma, m.base, fdt, out);
+  else throw new DiffusionError('invalid-scheduler-config', `prediction_type ${m.predictionType} is not supported (epsilon or v_prediction).`);
+  if (bad !== 0) throwIfNaN(modelOutput);
+  return m.noise === undefined ? out : addScaled(out, m.noise, m.up!, out);
+}
+
+// The element loops live in small functions of their own: V8 then optimises them whole, instead of on-stack
+// replacing a loop inside a larger function and deoptimising at the code after it on every call. Each returns
+// sum(modelOutput * 0), non-zero only for NaN or ±Infinity: the step's NaN check without a pass of its own.
+
+function moveEpsilon(modelOutput: Float32Array, sample: Float32Array, sigma: number, base: Float32Array, fdt: number, out: Float32Array): number {
+  let bad = 0;
+  for (let i = 0; i < out.length; i += 1) {
+    const s = sample[i]!;
+    const m = modelOutput[i]!;
+    bad += m * 0;
+    out[i] = base[i]! + f32(f32(f32(s - f32(s - f32(sigma * m))) / sigma) * fdt);
   }
-  if (m.noise !== undefined) {
-    const noise = m.noise;
-    const up = f32(m.up!);
-    for (let i = 0; i < n; i += 1) out[i] = out[i]! + f32(noise[i]! * up);
+  return bad;
+}
+
+function moveV(modelOutput: Float32Array, sample: Float32Array, sigma: number, base: Float32Array, fdt: number, out: Float32Array): number {
+  const sq = f32(f32(sigma * sigma) + 1);
+  const c = f32(-sigma / f32(Math.sqrt(sq)));
+  let bad = 0;
+  for (let i = 0; i < out.length; i += 1) {
+    const s = sample[i]!;
+    const m = modelOutput[i]!;
+    bad += m * 0;
+    out[i] = base[i]! + f32(f32(f32(s - f32(f32(m * c) + f32(s / sq))) / sigma) * fdt);
   }
-  return out;
+  return bad;
 }
 
 /** `index_for_timestep` with diffusers' per-timestep counter: which repeat of `t` `addNoise` means. */
@@ -199,9 +212,8 @@ export class KDPM2DiscreteScheduler implements Scheduler {
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
-    checkStepInputs(modelOutput, sample);
+    checkStepLengths(modelOutput, sample);
     const i = this.#index(timestep);
-    this.#counter.set(timestep, (this.#counter.get(timestep) ?? 0) + 1);
     const type = this.#c.prediction_type;
     let prev: Float32Array;
     if (this.#sample === null) {
@@ -214,6 +226,8 @@ export class KDPM2DiscreteScheduler implements Scheduler {
       prev = kdpm2Move({ predictionType: type, sigma: this.#sigmasInterpol[i]!, base: this.#sample, dt }, modelOutput, sample);
       this.#sample = null;
     }
+    // Counted once the model output has passed the NaN check in the move.
+    this.#counter.set(timestep, (this.#counter.get(timestep) ?? 0) + 1);
     this.#stepIndex = i + 1;
     return prev;
   }

@@ -9,7 +9,7 @@ import { alphaAt, predictX0, rejectThresholding } from './alpha-schedule.ts';
 import { alphasCumprod, betasFor } from './betas.ts';
 import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { addNoiseAlpha, checkPrepared, checkStepInputs, checkSteps, clampInPlace, randn } from './tensor-ops.ts';
+import { addNoiseAlpha, axpby, checkPrepared, checkStepLengths, checkSteps, clampInPlace, randn } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
 const f32 = Math.fround;
@@ -73,7 +73,7 @@ export class LCMScheduler implements Scheduler {
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
     checkPrepared(this.#timesteps.length > 0, 'LCMScheduler');
-    checkStepInputs(modelOutput, sample);
+    checkStepLengths(modelOutput, sample);
     this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
     const index = this.#stepIndex;
     const prevT = index + 1 < this.#timesteps.length ? this.#timesteps[index + 1]! : timestep;
@@ -83,16 +83,13 @@ export class LCMScheduler implements Scheduler {
     const n = sample.length;
     const x0 = predictX0(this.#predictionType, modelOutput, sample, a, new Float32Array(n));
     if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
-    const prev = new Float32Array(n);
-    for (let i = 0; i < n; i += 1) prev[i] = f32(cOut * x0[i]!) + f32(cSkip * sample[i]!);
-    if (index !== this.#timesteps.length - 1) {
-      const noise = randn(n, generator);
-      const sqrtA = f32(Math.sqrt(aPrev));
-      const sqrtB = f32(Math.sqrt(f32(1 - aPrev)));
-      for (let i = 0; i < n; i += 1) prev[i] = f32(sqrtA * prev[i]!) + f32(sqrtB * noise[i]!);
-    }
+    // x0 is this step's own scratch, so the result can overwrite it: one allocation per step.
+    const denoised = axpby(cOut, x0, cSkip, sample, x0);
     this.#stepIndex += 1;
-    return prev;
+    // diffusers 0.24 draws no noise on the last step.
+    if (index === this.#timesteps.length - 1) return denoised;
+    const noise = randn(n, generator);
+    return axpby(Math.sqrt(aPrev), denoised, Math.sqrt(f32(1 - aPrev)), noise, denoised);
   }
 
   addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {

@@ -10,7 +10,7 @@ import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 import {
   predictOriginal, scaleBySigma, sigmaInitNoise, sigmaSchedule, trainingSigmas, type TrainingSigmas,
 } from './sigma-schedule.ts';
-import { addNoiseSigma, checkPrepared, checkStepInputs, checkSteps, unknownTimestep } from './tensor-ops.ts';
+import { addNoiseSigma, checkPrepared, checkStepLengths, checkSteps, unknownTimestep } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
 const f32 = Math.fround;
@@ -87,13 +87,16 @@ export class LMSDiscreteScheduler implements Scheduler {
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, _generator?: TorchGenerator): Float32Array {
     checkPrepared(this.#timesteps.length > 0, 'LMSDiscreteScheduler');
-    checkStepInputs(modelOutput, sample);
+    checkStepLengths(modelOutput, sample);
     this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
     const index = this.#stepIndex;
     const sigma = this.#sigmas[index]!;
-    const derivative = this.#derivatives.length >= LMS_ORDER ? this.#derivatives.shift()! : new Float32Array(sample.length);
+    // The oldest derivative's buffer is recycled, but only dropped once the model output has passed the NaN check.
+    const recycle = this.#derivatives.length >= LMS_ORDER;
+    const derivative = recycle ? this.#derivatives[0]! : new Float32Array(sample.length);
     predictOriginal(this.#predictionType, modelOutput, sample, sigma, derivative);
-    for (let i = 0; i < sample.length; i += 1) derivative[i] = f32(sample[i]! - derivative[i]!) / sigma;
+    if (recycle) this.#derivatives.shift();
+    toDerivative(sample, derivative, sigma);
     this.#derivatives.push(derivative);
     const order = Math.min(index + 1, LMS_ORDER);
     const newestFirst = [...this.#derivatives].reverse();
@@ -134,4 +137,9 @@ function lmsSum(sample: Float32Array, c: readonly number[], d: readonly Float32A
     }
   }
   return prev;
+}
+
+/** `(sample - denoised) / sigma` in float32, over `denoised`. */
+function toDerivative(sample: Float32Array, denoised: Float32Array, sigma: number): void {
+  for (let i = 0; i < sample.length; i += 1) denoised[i] = f32(sample[i]! - denoised[i]!) / sigma;
 }

@@ -6,6 +6,7 @@ import { DiffusionError } from '../../sdk/errors.ts';
 import { alphasCumprod, betasFor } from './betas.ts';
 import type { ResolvedConfig } from './config.ts';
 import { interp, karrasSigmas, logSigmas, sigmaToT, sigmasFromAlphasCumprod } from './sigmas.ts';
+import { checkModelOutput, throwIfNaN } from './tensor-ops.ts';
 import { spacedTimesteps } from './timesteps.ts';
 
 const f32 = Math.fround;
@@ -78,7 +79,8 @@ export function scaleBySigma(sample: Float32Array, sigma: number): Float32Array 
 
 /**
  * The denoised estimate (x0) of a sigma sampler, written into `out`: epsilon `sample - sigma * out`, v-prediction
- * `out * (-sigma / sqrt(sigma^2 + 1)) + sample / (sigma^2 + 1)`, or the output itself for "sample".
+ * `out * (-sigma / sqrt(sigma^2 + 1)) + sample / (sigma^2 + 1)`, or the output itself for "sample". It is the
+ * step's first read of the model output, so it also throws `nan-output` for a NaN there.
  */
 export function predictOriginal(
   predictionType: string,
@@ -88,14 +90,39 @@ export function predictOriginal(
   out: Float32Array,
 ): Float32Array {
   const s = f32(sigma);
+  let bad = 0;
   if (predictionType === 'epsilon') {
-    for (let i = 0; i < out.length; i += 1) out[i] = sample[i]! - f32(s * modelOutput[i]!);
+    bad = x0Epsilon(modelOutput, sample, s, out);
   } else if (predictionType === 'v_prediction') {
     const s2p1 = f32(f32(s * s) + 1);
-    const cOut = f32(-s / f32(Math.sqrt(s2p1)));
-    for (let i = 0; i < out.length; i += 1) out[i] = f32(modelOutput[i]! * cOut) + f32(sample[i]! / s2p1);
+    bad = x0V(modelOutput, sample, f32(-s / f32(Math.sqrt(s2p1))), s2p1, out);
   } else {
+    checkModelOutput(modelOutput);
     out.set(modelOutput);
   }
+  if (bad !== 0) throwIfNaN(modelOutput);
   return out;
+}
+
+// Loop-only kernels (V8 optimises small loop functions whole). Each returns sum(modelOutput * 0): 0 unless the
+// output holds NaN or ±Infinity, so the NaN check costs no pass of its own.
+
+function x0Epsilon(modelOutput: Float32Array, sample: Float32Array, s: number, out: Float32Array): number {
+  let bad = 0;
+  for (let i = 0; i < out.length; i += 1) {
+    const m = modelOutput[i]!;
+    bad += m * 0;
+    out[i] = sample[i]! - f32(s * m);
+  }
+  return bad;
+}
+
+function x0V(modelOutput: Float32Array, sample: Float32Array, cOut: number, s2p1: number, out: Float32Array): number {
+  let bad = 0;
+  for (let i = 0; i < out.length; i += 1) {
+    const m = modelOutput[i]!;
+    bad += m * 0;
+    out[i] = f32(m * cOut) + f32(sample[i]! / s2p1);
+  }
+  return bad;
 }

@@ -123,6 +123,31 @@ describe('every registered scheduler', () => {
         throwsCode(() => scheduler.step(nan, t, x), 'nan-output');
       });
 
+      it('finds a NaN in the model output with every prediction type, at any step', () => {
+        for (const type of ['epsilon', 'v_prediction', 'sample']) {
+          let scheduler: Scheduler;
+          try {
+            scheduler = make(className, { prediction_type: type });
+          } catch {
+            continue; // a prediction type the class refuses at construction
+          }
+          scheduler.setTimesteps(4);
+          let x = sample0(scheduler);
+          for (const [k, t] of scheduler.timesteps.entries()) {
+            const bad = scheduler.scaleModelInput(x, t).map((v) => v * 0.5);
+            bad[(k * 13) % SIZE] = Number.NaN;
+            try {
+              scheduler.step(bad, t, x, new TorchGenerator(k));
+              assert.fail(`${type}: no nan-output at step ${k}`);
+            } catch (error) {
+              if (isDiffusionError(error, 'invalid-scheduler-config')) break; // refused at step, as diffusers
+              assert.ok(isDiffusionError(error, 'nan-output'), `${type} step ${k}: ${String(error)}`);
+            }
+            x = scheduler.step(scheduler.scaleModelInput(x, t).map((v) => v * 0.5), t, x, new TorchGenerator(k));
+          }
+        }
+      });
+
       it('has a frozen config naming its class, with an order of 1 or 2', () => {
         const scheduler = make(className);
         assert.equal(scheduler.config._class_name, className);
