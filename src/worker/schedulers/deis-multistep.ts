@@ -8,7 +8,7 @@ import {
   addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, solverConfig, type AlphaSigma,
 } from './multistep-common.ts';
 import { multistepSchedule } from './multistep-schedule.ts';
-import { checkPrepared, checkStepInputs, checkSteps } from './tensor-ops.ts';
+import { checkPrepared, checkStepLengths, checkSteps } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 
@@ -108,7 +108,7 @@ export class DEISMultistepScheduler implements Scheduler {
     const c = this.#c;
     const n = this.#timesteps.length;
     checkPrepared(n > 0, 'DEISMultistepScheduler');
-    checkStepInputs(modelOutput, sample);
+    checkStepLengths(modelOutput, sample);
     const i = (this.#stepIndex ??= initStepIndex(this.#timesteps, timestep));
     const lowerFinal = i === n - 1 && c.lower_order_final && n < 15;
     const lowerSecond = i === n - 2 && c.lower_order_final && n < 15;

@@ -10,7 +10,7 @@ import {
 } from './multistep-common.ts';
 import { clippedIndex, multistepSchedule } from './multistep-schedule.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { checkPrepared, checkStepInputs, checkSteps, randn } from './tensor-ops.ts';
+import { checkPrepared, checkStepLengths, checkSteps, randn } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
 const DEFAULTS = {
@@ -107,7 +107,7 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     const c = this.#c;
     const n = this.#timesteps.length;
     checkPrepared(n > 0, 'DPMSolverMultistepScheduler');
-    if (!['learned', 'learned_range'].includes(c.variance_type ?? '')) checkStepInputs(modelOutput, sample);
+    if (!['learned', 'learned_range'].includes(c.variance_type ?? '')) checkStepLengths(modelOutput, sample);
     const i = (this.#stepIndex ??= initStepIndex(this.#timesteps, timestep));
     const lowerFinal = i === n - 1 && (c.euler_at_final || (c.lower_order_final && n < 15));
     const lowerSecond = i === n - 2 && c.lower_order_final && n < 15;

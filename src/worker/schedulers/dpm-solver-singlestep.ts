@@ -11,7 +11,7 @@ import {
 import { clippedIndex } from './multistep-schedule.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 import { karrasSigmas, logSigmas, sigmaToT, sigmasFromAlphasCumprod } from './sigmas.ts';
-import { checkPrepared, checkStepInputs, checkSteps } from './tensor-ops.ts';
+import { checkPrepared, checkStepLengths, checkSteps } from './tensor-ops.ts';
 import { initStepIndex, npLinspace, roundHalfEven } from './timesteps.ts';
 
 const DEFAULTS = {
@@ -117,7 +117,7 @@ export class DPMSolverSinglestepScheduler implements Scheduler {
     const c = this.#c;
     checkPrepared(this.#timesteps.length > 0, 'DPMSolverSinglestepScheduler');
     const learned = ['learned', 'learned_range'].includes(c.variance_type ?? '');
-    if (!learned) checkStepInputs(modelOutput, sample);
+    if (!learned) checkStepLengths(modelOutput, sample);
     const i = (this.#stepIndex ??= initStepIndex(this.#timesteps, timestep));
     const converted = convertModelOutput({ predictionType: c.prediction_type, toX0: c.algorithm_type === 'dpmsolver++',
       learnedVariance: learned }, modelOutput, sample, this.#sigmas[i]!);

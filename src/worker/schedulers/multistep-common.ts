@@ -7,7 +7,7 @@ import { DiffusionError } from '../../sdk/errors.ts';
 import { alphasCumprod, betasFor } from './betas.ts';
 import { resolveConfig } from './config.ts';
 import type { SchedulerConfig } from './scheduler.ts';
-import { addNoiseAlpha } from './tensor-ops.ts';
+import { addNoiseAlpha, checkModelOutput, throwIfNaN } from './tensor-ops.ts';
 
 /** The VP-schedule pair of a sigma: `alpha = 1/sqrt(sigma^2+1)`, `sigma_t = sigma*alpha`, and `lambda = log(alpha/sigma_t)`. */
 export interface AlphaSigma {
@@ -91,45 +91,78 @@ export function convertModelOutput(o: { predictionType: string; toX0: boolean; l
   if (!['epsilon', 'sample', 'v_prediction'].includes(o.predictionType)) {
     throw new DiffusionError('invalid-scheduler-config', `prediction_type ${o.predictionType} must be epsilon, sample or v_prediction.`);
   }
-  if (o.toX0) {
-    if (o.predictionType === 'epsilon') return combine([[1 / alpha, sample], [-sigmaT / alpha, out]]);
-    if (o.predictionType === 'sample') return Float32Array.from(out);
-    return combine([[alpha, sample], [-sigmaT, out]]);
+  // This is the step's first read of the model output, so the NaN check rides along (see checkedSum2).
+  if (o.predictionType === (o.toX0 ? 'sample' : 'epsilon')) {
+    checkModelOutput(out);
+    return Float32Array.from(out);
   }
-  if (o.predictionType === 'epsilon') return Float32Array.from(out);
-  if (o.predictionType === 'sample') return combine([[1 / sigmaT, sample], [-alpha / sigmaT, out]]);
-  return combine([[alpha, out], [sigmaT, sample]]);
+  let converted: Float32Array;
+  if (o.toX0) {
+    converted = o.predictionType === 'epsilon'
+      ? checkedSum2(1 / alpha, sample, -sigmaT / alpha, out, out)
+      : checkedSum2(alpha, sample, -sigmaT, out, out);
+  } else {
+    converted = o.predictionType === 'sample'
+      ? checkedSum2(1 / sigmaT, sample, -alpha / sigmaT, out, out)
+      : checkedSum2(alpha, out, sigmaT, sample, out);
+  }
+  return converted;
 }
+
+/** `combine([[c0, x0], [c1, x1]])` that also throws `nan-output` for a NaN in `checked` (one of x0, x1). */
+function checkedSum2(c0: number, x0: Float32Array, c1: number, x1: Float32Array, checked: Float32Array): Float32Array {
+  const out = new Float32Array(x0.length);
+  if (sum2Checked(out, c0, x0, c1, x1, checked) !== 0) throwIfNaN(checked);
+  return out;
+}
+
+/** The kernel of {@link checkedSum2}: returns sum(checked * 0), non-zero only for NaN or ±Infinity there. */
+function sum2Checked(out: Float32Array, c0: number, x0: Float32Array, c1: number, x1: Float32Array, checked: Float32Array): number {
+  let bad = 0;
+  for (let e = 0; e < out.length; e += 1) {
+    bad += checked[e]! * 0;
+    out[e] = 0 + c0 * x0[e]! + c1 * x1[e]!;
+  }
+  return bad;
+}
+
 /**
- * Element-wise `sum_k c_k * x_k`, accumulated in float64 from 0 in term order and rounded once to float32. The
- * common term counts get their own straight loops (no per-element iteration over `terms`), same arithmetic.
+ * Element-wise `sum_k c_k * x_k`, accumulated in float64 from 0 in term order and rounded once to float32. Up to
+ * four terms go to straight-line kernels of their own (V8 optimises small loop functions whole; one function with
+ * a loop per term count ran several times slower); more fall back to a loop over the terms.
  */
 export function combine(terms: ReadonlyArray<readonly [number, Float32Array]>): Float32Array {
-  const n = terms[0]![1].length;
-  const out = new Float32Array(n);
+  const out = new Float32Array(terms[0]![1].length);
   const [c0, x0] = terms[0]!;
-  if (terms.length === 1) {
-    for (let e = 0; e < n; e += 1) out[e] = 0 + c0 * x0[e]!;
-    return out;
+  switch (terms.length) {
+    case 2: return sum2(out, c0, x0, terms[1]![0], terms[1]![1]);
+    case 3: return sum3(out, c0, x0, terms[1]!, terms[2]!);
+    case 4: return sum4(out, c0, x0, terms[1]!, terms[2]!, terms[3]!);
+    default: return sumN(out, terms);
   }
-  const [c1, x1] = terms[1]!;
-  if (terms.length === 2) {
-    for (let e = 0; e < n; e += 1) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]!;
-    return out;
-  }
-  const [c2, x2] = terms[2]!;
-  if (terms.length === 3) {
-    for (let e = 0; e < n; e += 1) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]! + c2 * x2[e]!;
-    return out;
-  }
-  const [c3, x3] = terms[3]!;
-  if (terms.length === 4) {
-    for (let e = 0; e < n; e += 1) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]! + c2 * x2[e]! + c3 * x3[e]!;
-    return out;
-  }
-  for (let e = 0; e < n; e += 1) {
-    let acc = 0 + c0 * x0[e]! + c1 * x1[e]! + c2 * x2[e]! + c3 * x3[e]!;
-    for (let k = 4; k < terms.length; k += 1) acc += terms[k]![0] * terms[k]![1][e]!;
+}
+
+type Term = readonly [number, Float32Array];
+
+function sum2(out: Float32Array, c0: number, x0: Float32Array, c1: number, x1: Float32Array): Float32Array {
+  for (let e = 0; e < out.length; e += 1) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]!;
+  return out;
+}
+
+function sum3(out: Float32Array, c0: number, x0: Float32Array, [c1, x1]: Term, [c2, x2]: Term): Float32Array {
+  for (let e = 0; e < out.length; e += 1) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]! + c2 * x2[e]!;
+  return out;
+}
+
+function sum4(out: Float32Array, c0: number, x0: Float32Array, [c1, x1]: Term, [c2, x2]: Term, [c3, x3]: Term): Float32Array {
+  for (let e = 0; e < out.length; e += 1) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]! + c2 * x2[e]! + c3 * x3[e]!;
+  return out;
+}
+
+function sumN(out: Float32Array, terms: ReadonlyArray<Term>): Float32Array {
+  for (let e = 0; e < out.length; e += 1) {
+    let acc = 0;
+    for (let k = 0; k < terms.length; k += 1) acc += terms[k]![0] * terms[k]![1][e]!;
     out[e] = acc;
   }
   return out;

@@ -9,7 +9,7 @@ import {
   addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, solverConfig,
 } from './multistep-common.ts';
 import { multistepSchedule } from './multistep-schedule.ts';
-import { checkPrepared, checkStepInputs, checkSteps } from './tensor-ops.ts';
+import { checkPrepared, checkStepLengths, checkSteps } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 
@@ -137,7 +137,7 @@ export class UniPCMultistepScheduler implements Scheduler {
     const c = this.#c;
     const n = this.#timesteps.length;
     checkPrepared(n > 0, 'UniPCMultistepScheduler');
-    checkStepInputs(modelOutput, sample);
+    checkStepLengths(modelOutput, sample);
     const i = (this.#stepIndex ??= initStepIndex(this.#timesteps, timestep));
     const useCorrector = i > 0 && !c.disable_corrector.includes(i - 1) && this.#lastSample !== null;
     const converted = convertModelOutput({ predictionType: c.prediction_type, toX0: c.predict_x0, learnedVariance: false },
