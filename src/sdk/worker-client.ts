@@ -26,6 +26,8 @@ export class WorkerClient {
     this.#worker = factory();
     this.api = wrap<WorkerApi>(this.#worker);
     const crash = (event: Event) => {
+      // Handled here: without this the worker's uncaught error would also surface as the page's error.
+      event.preventDefault();
       const message = (event as ErrorEvent).message || 'the worker stopped unexpectedly';
       this.#fail(new DiffusionError('worker-crashed', `The diffusion worker crashed: ${message}. The next request starts a new one.`));
       onCrash(this.#dead!);
