@@ -25,6 +25,7 @@ export interface ValidRequest {
   readonly mask?: ImageData;
   readonly strength: number;
   readonly maskBlur?: number;
+  readonly previews: boolean;
 }
 
 /** Per-model defaults applied to fields the request leaves out. */
@@ -97,6 +98,12 @@ function checkImage(name: 'image' | 'mask', value: unknown): ImageData | undefin
   return value;
 }
 
+function checkPreviews(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new DiffusionError('invalid-argument', `previews must be true or false; got ${String(value)}.`, { details: { previews: value } });
+  return value;
+}
+
 const floor8 = (n: number) => Math.max(SIZE_LIMITS.min, n - (n % SIZE_LIMITS.multiple));
 
 /** Validates `request` and fills defaults (the model's, then SD's usual 512x512, 20 steps, guidance 7.5). */
@@ -128,5 +135,6 @@ export function validateRequest(request: GenerateRequest, defaults: RequestDefau
     mask,
     strength: checkStrength(request.strength, mask !== undefined),
     maskBlur,
+    previews: checkPreviews(request.previews),
   };
 }

@@ -48,6 +48,7 @@ export class WorkerApi {
       const context: RunContext = {
         signal: controller.signal,
         progress: (p) => onProgress?.(p),
+        previews: valid.previews && onProgress !== undefined,
         load: { backend: model.backend, signal: controller.signal, onProgress: (p) => onProgress?.(p) },
         checkpoint: async () => {
           await yieldToEventLoop();

@@ -86,6 +86,8 @@ export interface GenerateRequest {
   readonly strength?: number;
   /** Inpainting: feather of the final composite in pixels (default 4); pixels beyond it come back unchanged. */
   readonly maskBlur?: number;
+  /** Adds `preview` (a cheap latent-to-RGB ImageData at an eighth of the size) to each denoise progress report. Default false. */
+  readonly previews?: boolean;
 }
 
 /** Progress, as a union on `phase` with raw counts (never percentages). */
@@ -96,7 +98,9 @@ export type Progress =
   | { readonly phase: 'session'; readonly model: ModelPart; readonly loaded: number; readonly total: number }
   | { readonly phase: 'ready'; readonly device: 'webgpu' | 'wasm' }
   | { readonly phase: 'encode' }
-  | { readonly phase: 'denoise'; readonly step: number; readonly totalSteps: number }
+  | { readonly phase: 'denoise'; readonly step: number; readonly totalSteps: number;
+      /** Only with the request's `previews`: the latents after this step, approximated as RGB, width/8 x height/8. */
+      readonly preview?: ImageData }
   | { readonly phase: 'decode' };
 
 /** The four networks of a Stable Diffusion model. */

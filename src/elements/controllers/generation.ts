@@ -53,7 +53,8 @@ export class GenerationController implements ReactiveController {
     try {
       const diffusion = await this.#diffusion(choice, run.signal);
       run.signal.throwIfAborted();
-      return await diffusion.generate(request, { signal: run.signal, onProgress: this.#onProgress });
+      // The element draws each step's latent preview; a caller's `previews: false` turns them off.
+      return await diffusion.generate({ previews: true, ...request }, { signal: run.signal, onProgress: this.#onProgress });
     } finally {
       if (this.#run === run) {
         this.#run = undefined;

@@ -164,6 +164,8 @@ export class DiffusionCanvasElement extends LitElement {
       this.dispatchEvent(new DiffusionCompleteEvent({ result, request: input, mode }));
       return result;
     } catch (error) {
+      // A step preview may be on screen: put the image back.
+      this.#drawImage();
       if (isAbortError(error)) {
         if (!this.#generation.busy) this.status = 'Cancelled';
       } else {

@@ -6,6 +6,7 @@ import { DiffusionError } from '../../sdk/errors.ts';
 import type { LoadedModel } from '../models/load-model.ts';
 import { floatData, runSession } from '../runtime/ort.ts';
 import type { Scheduler } from '../schedulers/scheduler.ts';
+import { stepPreview } from '../tensor/latent-preview.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import type { PromptEmbeddings } from './encode-prompt.ts';
 import { floatTensor, hasNonFinite, timestepTensor } from './feeds.ts';
@@ -25,8 +26,11 @@ export interface DenoiseOptions {
   readonly afterStep?: (latents: Float32Array, index: number) => Float32Array;
   /** Checked between steps; throws to cancel. */
   readonly beforeStep: (index: number) => Promise<void>;
-  /** After each step: its wall time, and the part of it spent outside `session.run` (our JavaScript). */
-  readonly onStep: (step: number, totalSteps: number, ms: number, overheadMs: number) => void;
+  /**
+   * After each step: its wall time, the part of it spent outside `session.run` (our JavaScript), and a
+   * preview of the latents that costs nothing unless called.
+   */
+  readonly onStep: (step: number, totalSteps: number, ms: number, overheadMs: number, preview: () => ImageData) => void;
 }
 
 function withExtraChannels(input: Float32Array, extra: Float32Array | undefined): Float32Array {
@@ -89,7 +93,8 @@ export async function denoise(model: LoadedModel, latents: Float32Array, options
     latents = scheduler.step(noise, t, latents, options.generator);
     if (options.afterStep) latents = options.afterStep(latents, i);
     const ms = performance.now() - started;
-    options.onStep(i + 1, timesteps.length, ms, ms - clock.runMs);
+    const sample = latents;
+    options.onStep(i + 1, timesteps.length, ms, ms - clock.runMs, () => stepPreview(sample, scheduler, i, options.latentShape));
   }
   return latents;
 }

@@ -6,6 +6,8 @@ import type { Progress } from '../protocol.ts';
 export interface RunContext {
   /** Reports progress to the caller. */
   progress(progress: Progress): void;
+  /** Whether denoise progress carries a latent preview (the request's `previews`). */
+  readonly previews?: boolean;
   /** Lets queued messages (a cancel) in, then throws an AbortError if the request was cancelled. */
   checkpoint(): Promise<void>;
   readonly signal: AbortSignal;

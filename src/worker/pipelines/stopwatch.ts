@@ -16,12 +16,12 @@ export class Stopwatch {
     this.#encode = this.#lap();
   }
 
-  /** The `onStep` callback for `denoise`: records the step and reports progress. */
-  stepReporter(context: RunContext): (step: number, totalSteps: number, ms: number, overheadMs: number) => void {
-    return (step, totalSteps, ms, overheadMs) => {
+  /** The `onStep` callback for `denoise`: records the step and reports progress (with a preview when asked). */
+  stepReporter(context: RunContext): (step: number, totalSteps: number, ms: number, overheadMs: number, preview?: () => ImageData) => void {
+    return (step, totalSteps, ms, overheadMs, preview) => {
       this.#steps.push(ms);
       this.#overhead.push(overheadMs);
-      context.progress({ phase: 'denoise', step, totalSteps });
+      context.progress(context.previews && preview ? { phase: 'denoise', step, totalSteps, preview: preview() } : { phase: 'denoise', step, totalSteps });
     };
   }
 
