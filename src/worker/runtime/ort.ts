@@ -63,18 +63,51 @@ export async function resolveBackend(device: 'auto' | Backend): Promise<{ backen
   return { backend: 'webgpu', shaderF16: adapter.features.has('shader-f16') };
 }
 
+/** What a lost device reported (its `reason` and `message`), or undefined while ORT's device is alive. */
+interface LostInfo { readonly reason?: string; readonly message?: string }
+interface WatchedDevice { readonly lost: Promise<LostInfo> }
+
+/**
+ * A destroyed or reset device makes ORT's `session.run` wait forever instead of failing, so we watch the
+ * device ORT created and fail the runs in flight ourselves when it is lost (and every run after that).
+ */
+let lostInfo: LostInfo | undefined;
+let watchedDevice: WatchedDevice | undefined;
+let watchedLoss: Promise<unknown> | undefined;
+const runsInFlight = new Set<(info: LostInfo) => void>();
+
+async function watchDevice(): Promise<void> {
+  const device = (await Promise.resolve(ort.env.webgpu.device).catch(() => undefined)) as WatchedDevice | undefined;
+  if (!device || device === watchedDevice) return;
+  watchedDevice = device;
+  lostInfo = undefined;
+  watchedLoss = device.lost.then((info) => {
+    lostInfo = { reason: info?.reason, message: info?.message };
+    for (const fail of runsInFlight) fail(lostInfo);
+    runsInFlight.clear();
+  });
+}
+
+function deviceLostError(info: LostInfo, label: string, cause?: unknown): DiffusionError {
+  const why = info.message || info.reason || 'unknown reason';
+  return new DiffusionError('device-lost', `The GPU device was lost while running ${label} (${why}). The next request starts a new one.`, { cause, details: { model: label } });
+}
+
 /** Creates a session from model bytes (plus external data files by their recorded names). */
 export async function createSession(
   bytes: Uint8Array,
   options: { backend: Backend; label: string; externalData?: { path: string; data: Uint8Array }[] },
 ): Promise<Session> {
   try {
-    return await ort.InferenceSession.create(bytes, {
+    const session = await ort.InferenceSession.create(bytes, {
       executionProviders: [options.backend],
       graphOptimizationLevel: 'all',
       externalData: options.externalData,
     });
+    if (options.backend === 'webgpu') await watchDevice();
+    return session;
   } catch (cause) {
+    if (lostInfo) throw deviceLostError(lostInfo, options.label, cause);
     const text = String((cause as Error)?.message ?? cause);
     if (/f16|float16|shader-f16/i.test(text) && options.backend === 'webgpu') {
       throw new DiffusionError('fp16-unsupported', `${options.label} is a float16 model, and this GPU adapter lacks 'shader-f16'. Use an fp32 variant or device: "wasm".`, { cause });
@@ -107,12 +140,24 @@ export function makeTensor(type: TensorType, data: Float32Array | Uint16Array | 
 
 /** Runs a session; failures become DiffusionErrors (`device-lost` when the GPU went away). */
 export async function runSession(session: Session, feeds: Record<string, OrtTensor>, label: string): Promise<Record<string, OrtTensor>> {
+  if (lostInfo) throw deviceLostError(lostInfo, label);
+  let fail: (info: LostInfo) => void = () => undefined;
   try {
-    return await session.run(feeds);
+    return await new Promise<Record<string, OrtTensor>>((resolve, reject) => {
+      fail = (info) => reject(deviceLostError(info, label));
+      runsInFlight.add(fail);
+      session.run(feeds).then(resolve, reject);
+    });
   } catch (cause) {
+    if (cause instanceof DiffusionError) throw cause;
+    // A run cut short by the loss can fail (a buffer unmapped mid-read) a moment before `lost` settles.
+    if (watchedLoss) await Promise.race([watchedLoss, new Promise((resolve) => setTimeout(resolve, 250))]);
+    if (lostInfo) throw deviceLostError(lostInfo, label, cause);
     const text = String((cause as Error)?.message ?? cause);
     const code = /device (was )?lost|destroyed|GPUDevice/i.test(text) ? 'device-lost' : 'inference-failed';
     throw new DiffusionError(code, `${label} failed: ${text}`, { cause, details: { model: label } });
+  } finally {
+    runsInFlight.delete(fail);
   }
 }
 
