@@ -5,8 +5,7 @@ import { cacheUsage, deleteCachedModel, listCachedModels, prefetchModel, type Pr
 
 const folder = '/test/fixtures/models/web-int64/';
 
-// Skipped until optional files that answer 404 are remembered in the cache: today each load asks for them again.
-describe.skip('model cache through the SDK', () => {
+describe('model cache through the SDK', () => {
   beforeEach(async () => {
     await clearModelCache();
     await resetRequestLog();

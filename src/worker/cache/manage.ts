@@ -1,6 +1,6 @@
 /** Listing, deleting and measuring what the model cache holds (the SDK's cache management calls these in the worker). */
 import { withFileLock } from './locks.ts';
-import { deleteFile, readAllRecords, type FileRecord } from './store.ts';
+import { deleteFile, readAllMissing, readAllRecords, type FileRecord } from './store.ts';
 
 /** One cached model: its files, bytes and dates. */
 export interface CachedModel {
@@ -48,7 +48,7 @@ export async function listCachedModels(): Promise<CachedModel[]> {
   return models.sort((a, b) => b.usedAt - a.usedAt);
 }
 
-/** Deletes every file of `modelId` (waiting for any tab still writing one); resolves to the bytes freed. */
+/** Deletes every file (and remembered 404) of `modelId`, waiting for any tab still writing one; resolves to the bytes freed. */
 export async function deleteCachedModel(modelId: string): Promise<number> {
   const records = (await readAllRecords()).filter((r) => r.modelId === modelId);
   let freed = 0;
@@ -56,6 +56,7 @@ export async function deleteCachedModel(modelId: string): Promise<number> {
     await withFileLock(record.url, undefined, () => deleteFile(record.url));
     freed += storedBytes(record);
   }
+  for (const missing of await readAllMissing()) if (missing.modelId === modelId) await deleteFile(missing.url);
   return freed;
 }
 

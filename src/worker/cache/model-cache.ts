@@ -9,7 +9,7 @@ import { DiffusionError, abortError } from '../../sdk/errors.ts';
 import { download } from './download.ts';
 import { withFileLock } from './locks.ts';
 import { checkStoredFile, CorruptEntryError, readStoredFile } from './read.ts';
-import { deleteFile, readAllRecords, readRecord, writeRecord, type FileRecord } from './store.ts';
+import { deleteFile, readAllMissing, readAllRecords, readMissing, readRecord, writeMissing, writeRecord, type FileRecord } from './store.ts';
 import type { FetchOptions, ModelFileRequest } from './types.ts';
 
 export type { CacheEvent, FetchOptions, FileProgress, ModelFileRequest } from './types.ts';
@@ -22,13 +22,21 @@ export async function fetchModelFile(request: ModelFileRequest, options: FetchOp
   return (await obtain(request, options, true))!;
 }
 
-/** Like fetchModelFile, but a 404 resolves to undefined (for optional files). */
+/**
+ * Like fetchModelFile, but a 404 resolves to undefined (for optional files). The 404 is remembered for the URL and
+ * revision, so the next load neither asks again nor needs the server.
+ */
 export async function fetchOptionalFile(request: ModelFileRequest, options: FetchOptions = {}): Promise<Uint8Array | undefined> {
+  const missing = await readMissing(request.url);
+  if (missing && missing.revision === request.revision) return undefined;
   try {
     return await fetchModelFile(request, options);
   } catch (error) {
-    if (error instanceof DiffusionError && error.code === 'model-not-found') return undefined;
-    throw error;
+    if (!(error instanceof DiffusionError && error.code === 'model-not-found')) throw error;
+    const { url, name, modelId, revision } = request;
+    // Only saves a request next time; failing to remember must not fail the load.
+    await writeMissing({ url, name, modelId, revision, checkedAt: Date.now() }).catch(() => undefined);
+    return undefined;
   }
 }
 
@@ -90,12 +98,12 @@ async function readHit(record: FileRecord, request: ModelFileRequest, options: F
   return bytes;
 }
 
-/** Once a file of a new revision is stored, the model's files of other revisions are dead weight. */
+/** Once a file of a new revision is stored, the model's files (and 404s) of other revisions are dead weight. */
 async function removeOtherRevisions(request: ModelFileRequest, options: FetchOptions): Promise<void> {
-  const records = await readAllRecords();
-  const old = records.filter((r) => r.modelId === request.modelId && r.revision !== undefined && r.revision !== request.revision);
-  for (const record of old) {
+  const isOld = (r: { modelId: string; revision?: string }) => r.modelId === request.modelId && r.revision !== undefined && r.revision !== request.revision;
+  for (const record of (await readAllRecords()).filter(isOld)) {
     await withFileLock(record.url, undefined, () => deleteFile(record.url));
     options.onCacheEvent?.({ file: record.name, event: 'evicted-stale' });
   }
+  for (const missing of (await readAllMissing()).filter(isOld)) await deleteFile(missing.url);
 }

@@ -4,8 +4,11 @@
  *
  * A file's record says `complete: true` only once every chunk is stored: it is written last, in the same
  * transaction as the last chunk, so a partial file is never mistaken for a complete one.
+ *
+ * An optional file the server answered 404 for has a negative entry (`['n', url]`), so that later loads do not ask
+ * for it again (a load with the server gone must make no request at all). Storing the file removes the entry.
  */
-import { get, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
+import { get, promisifyRequest, type UseStore } from 'idb-keyval';
 import type { Sha256State } from './sha256.ts';
 
 /** What the cache knows about one file, complete or partly downloaded. */
@@ -35,6 +38,16 @@ export interface FileRecord {
   readonly usedAt: number;
 }
 
+/** An optional file that answered 404: remembered per URL and revision, like a stored file. */
+export interface MissingRecord {
+  readonly url: string;
+  readonly name: string;
+  readonly modelId: string;
+  readonly revision?: string;
+  /** When the server said 404 (ms since the epoch). */
+  readonly checkedAt: number;
+}
+
 const DB_NAME = 'web-diffusion-cache';
 const STORE = 'files';
 
@@ -60,7 +73,17 @@ const store: UseStore = (mode, callback) => open().then((db) => callback(db.tran
 
 const recordKey = (url: string) => ['f', url];
 const chunkKey = (url: string, index: number) => ['c', url, index];
+const missingKey = (url: string) => ['n', url];
 const chunkRange = (url: string) => IDBKeyRange.bound(['c', url], ['c', url, []]);
+
+/** Puts `entries` in one transaction; a complete file's record also drops the file's negative entry. */
+function putAll(entries: [IDBValidKey, unknown][], record?: FileRecord): Promise<void> {
+  return store('readwrite', (s) => {
+    for (const [key, value] of entries) s.put(value, key);
+    if (record?.complete) s.delete(missingKey(record.url));
+    return promisifyRequest(s.transaction);
+  });
+}
 
 /** The record of `url`, if any. */
 export function readRecord(url: string): Promise<FileRecord | undefined> {
@@ -74,12 +97,12 @@ export function readAllRecords(): Promise<FileRecord[]> {
 
 /** Stores chunk `index` and the updated record in one transaction (the record never runs ahead of its chunks). */
 export function writeChunk(record: FileRecord, index: number, chunk: Blob): Promise<void> {
-  return setMany([[chunkKey(record.url, index), chunk], [recordKey(record.url), record]], store);
+  return putAll([[chunkKey(record.url, index), chunk], [recordKey(record.url), record]], record);
 }
 
 /** Writes a record alone. */
 export function writeRecord(record: FileRecord): Promise<void> {
-  return setMany([[recordKey(record.url), record]], store);
+  return putAll([[recordKey(record.url), record]], record);
 }
 
 /** Chunk `index` of `url`, if stored. */
@@ -87,10 +110,26 @@ export function readChunk(url: string, index: number): Promise<Blob | undefined>
   return get<Blob>(chunkKey(url, index), store);
 }
 
-/** Removes a file's record and every chunk, in one transaction. */
+/** The negative entry of `url`, if the server answered 404 for it. */
+export function readMissing(url: string): Promise<MissingRecord | undefined> {
+  return get<MissingRecord>(missingKey(url), store);
+}
+
+/** Every negative entry. */
+export function readAllMissing(): Promise<MissingRecord[]> {
+  return store('readonly', (s) => promisifyRequest(s.getAll(IDBKeyRange.bound(['n'], ['n', []])) as IDBRequest<MissingRecord[]>));
+}
+
+/** Remembers that an optional file answered 404. */
+export function writeMissing(record: MissingRecord): Promise<void> {
+  return putAll([[missingKey(record.url), record]]);
+}
+
+/** Removes a file's record, every chunk and its negative entry, in one transaction. */
 export function deleteFile(url: string): Promise<void> {
   return store('readwrite', (s) => {
     s.delete(recordKey(url));
+    s.delete(missingKey(url));
     s.delete(chunkRange(url));
     return promisifyRequest(s.transaction);
   });

@@ -48,7 +48,7 @@ function fileName(url: string, manifest: ModelManifest): string {
   return manifest.baseUrl && url.startsWith(manifest.baseUrl) ? url.slice(manifest.baseUrl.length) : url;
 }
 
-function fetchOptions(context: LoadContext): FetchOptions {
+function fetchOptions(context: Omit<LoadContext, 'backend'>): FetchOptions {
   return {
     signal: context.signal,
     onProgress: (p) => context.onProgress({ phase: 'download', file: p.file, loaded: p.loaded, total: p.total, fromCache: p.fromCache }),
@@ -89,7 +89,7 @@ async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelMani
   return createSession(bytes, { backend: context.backend, label, externalData: externalData.length ? externalData : undefined });
 }
 
-async function readSettings(manifest: ModelManifest, context: LoadContext) {
+async function readSettings(manifest: ModelManifest, context: Omit<LoadContext, 'backend'>) {
   const options = fetchOptions(context);
   const [vocab, merges] = await Promise.all([
     fetchModelFile(request(manifest.vocab, manifest), options),
@@ -143,15 +143,14 @@ async function checkQuota(files: OnnxFileRef[]): Promise<void> {
 
 /**
  * Stores every file of a model in the cache without creating sessions (for "download for offline use").
- * External data is found by reading each ONNX file, as loading does.
+ * The settings are read exactly as loading reads them (fallbacks and remembered 404s included), so that a load
+ * afterwards needs no server; external data is found by reading each ONNX file, as loading does.
  */
 export async function prefetchModel(manifest: ModelManifest, context: Omit<LoadContext, 'backend'>): Promise<void> {
   const files = networkFiles(manifest, true);
   await checkQuota(files);
-  const options = fetchOptions({ ...context, backend: 'wasm' });
-  const small = [manifest.vocab, manifest.merges, manifest.specialTokensMap, manifest.vaeConfig, manifest.modelIndex,
-    typeof (manifest.schedulerConfig as FileRef | undefined)?.url === 'string' ? manifest.schedulerConfig as FileRef : undefined];
-  for (const file of small) if (file) await fetchOptionalFile(request(file, manifest), options);
+  const options = fetchOptions(context);
+  await readSettings(manifest, context);
   for (const file of files) {
     const bytes = await fetchModelFile(request(file, manifest), options);
     const locations = file.externalData ? file.externalData.map((f) => f.path) : externalDataLocations(bytes);

@@ -6,7 +6,7 @@ import {
   type CacheEvent, type FileProgress,
 } from '../../../src/worker/cache/model-cache.ts';
 import { sha256Hex } from '../../../src/worker/cache/sha256.ts';
-import { bytesUrl, CHUNK, deterministicBytes, fileRequest, requestsFor, resetCache, sameBytes } from './helpers.ts';
+import { bytesUrl, CHUNK, deterministicBytes, fileRequest, peek, requestsFor, resetCache, sameBytes, tamper } from './helpers.ts';
 
 const SIZE = 3 * CHUNK + 1234;
 
@@ -55,6 +55,31 @@ describe('model cache', () => {
     await rejectsWithCode(fetchModelFile(fileRequest(url)), 'model-not-found');
     equal(await fetchOptionalFile(fileRequest(url)), undefined);
     deepEqual(await listCachedModels(), []);
+  });
+
+  it('remembers an optional file\'s 404 per revision, so the next load asks nothing; deleting the model forgets it', async () => {
+    const url = bytesUrl(100, ['404']);
+    const optional = (revision?: string) => fetchOptionalFile(fileRequest(url, { revision, modelId: 'm' }));
+    equal(await optional(), undefined);
+    equal(await optional(), undefined);
+    equal((await requestsFor(url)).length, 1, 'requests after two loads');
+    await rejectsWithCode(fetchModelFile(fileRequest(url)), 'model-not-found');
+    equal((await requestsFor(url)).length, 2, 'a required file is always asked for');
+    equal(await optional('v2'), undefined);
+    equal((await requestsFor(url)).length, 3, 'another revision asks again');
+    equal(await deleteCachedModel('m'), 0);
+    equal(await optional('v2'), undefined);
+    equal((await requestsFor(url)).length, 4, 'deleted with its model');
+  });
+
+  it('an optional file that appears later is served once stored, whatever 404 was remembered', async () => {
+    const url = bytesUrl(SIZE);
+    await listCachedModels(); // creates the database
+    await tamper(['n', url], { url, name: 'unet/model.onnx', modelId: 'test-model', revision: 'v1', checkedAt: 0 });
+    ok(sameBytes((await fetchOptionalFile(fileRequest(url, { revision: 'v2' })))!, deterministicBytes(SIZE)));
+    equal(await peek(['n', url]), undefined, 'storing the file drops its 404');
+    ok(sameBytes((await fetchOptionalFile(fileRequest(url, { revision: 'v2' })))!, deterministicBytes(SIZE)));
+    equal((await requestsFor(url)).length, 1);
   });
 
   it('a new revision is downloaded again and the old revision removed', async () => {
