@@ -1,5 +1,5 @@
 /** `<diffusion-canvas>`: the element class (its tag is registered in diffusion-canvas.ts). */
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { outpaint as growImage, type Device, type Diffusion, type GenerateInput, type GenerateResult, type OutpaintMargins, type Progress } from '../../sdk/index.ts';
 import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
@@ -7,6 +7,7 @@ import { CanvasInputController } from '../controllers/canvas-input.ts';
 import { GenerationController } from '../controllers/generation.ts';
 import { decodeImage, encodeImage, hasTransparency, opaque, type LoadableImage } from '../controllers/image-io.ts';
 import { MaskLayer } from '../controllers/mask-layer.ts';
+import { KeyboardBrush, type KeyboardBrushOptions } from '../controllers/keyboard-brush.ts';
 import { MaskPainter, type MaskTool } from '../controllers/mask-painter.ts';
 import { ProgressTracker } from '../controllers/progress-summary.ts';
 import { UndoHistory } from '../controllers/undo-history.ts';
@@ -33,7 +34,9 @@ const checked = {
  * page or user supplied (property, `loadImage`, drop, paste) means image-to-image, otherwise text-to-image.
  *
  * Keys (when the element has focus): `[` / `]` brush size, `b` brush, `e` eraser, Ctrl/⌘+Z undo,
- * Ctrl/⌘+Shift+Z or Ctrl+Y redo, Escape cancels a run.
+ * Ctrl/⌘+Shift+Z or Ctrl+Y redo, Escape cancels a run. Painting by keyboard, when the image (the `stage`) has
+ * focus: the arrow keys move a brush cursor by half the brush size, Space paints (or erases) one dab under it,
+ * Shift + arrow keys paint along the way (one stroke until Shift is released).
  *
  * @event diffusion-progress - Every progress report; `detail` is the SDK's `Progress`.
  * @event diffusion-complete - An image is shown; `detail` is `{ result, request, mode }`.
@@ -47,6 +50,7 @@ const checked = {
  * @csspart stage - The box holding the image and the mask overlay; focusable.
  * @csspart image - The canvas with the image.
  * @csspart mask - The canvas with the mask overlay.
+ * @csspart brush-cursor - The keyboard brush's outline, shown while the stage has keyboard focus.
  * @csspart toolbar - The mask tools and the cancel button.
  * @csspart progress - The default progress content.
  * @csspart error - The error message.
@@ -111,8 +115,8 @@ export class DiffusionCanvasElement extends LitElement {
   #imageIsInput = false;
   #layer: MaskLayer | undefined;
   #lastRequest: { prompt?: string; negativePrompt?: string } = {};
-  readonly #painter = new MaskPainter(this, {
-    target: () => this.maskCanvas,
+  /** What pointer and keyboard strokes share: the layer, the tool, undo snapshots, redraws and the stroke-end event. */
+  readonly #strokes: KeyboardBrushOptions = {
     layer: () => this.#layer,
     tool: () => this.tool,
     brushSize: () => this.brushSize,
@@ -120,7 +124,9 @@ export class DiffusionCanvasElement extends LitElement {
     onStrokeStart: () => this.#history.push(this.#layer!.snapshot()),
     onPaint: () => this.#drawMask(),
     onStrokeEnd: () => this.#maskChanged(),
-  });
+  };
+  readonly #painter = new MaskPainter(this, { ...this.#strokes, target: () => this.maskCanvas });
+  readonly #keyboardBrush = new KeyboardBrush(this, this.#strokes);
 
   readonly #input = new CanvasInputController(this, {
     undo: () => this.#byUser(() => this.undo()),
@@ -260,12 +266,14 @@ export class DiffusionCanvasElement extends LitElement {
     return html`
       <div class="base" part="base" aria-busy=${String(this.busy)}>
         <div class="stage" part="stage" tabindex="0" role="group" style="aspect-ratio: ${w} / ${h}"
-          aria-label="Image. Paint the area to repaint with a pointer; press [ and ] to change the brush size."
-          aria-describedby="status">
+          aria-label="Image. Paint the area to repaint with a pointer, or with the keys: arrows move the brush, Space paints, Shift and arrows paint while moving, [ and ] change the brush size."
+          aria-describedby="status" @keydown=${this.#keyboardBrush.keydown} @keyup=${this.#keyboardBrush.keyup}
+          @blur=${this.#keyboardBrush.blur}>
           <canvas part="image" width=${w} height=${h} aria-hidden="true"></canvas>
           <canvas part="mask" class="mask" width=${w} height=${h} aria-hidden="true"
             @pointerdown=${this.#painter.down} @pointermove=${this.#painter.move}
             @pointerup=${this.#painter.up} @pointercancel=${this.#painter.up}></canvas>
+          ${this.#renderBrushCursor(w, h)}
           <div class="placeholder" ?hidden=${this.#image !== undefined || this.busy}>
             <slot name="placeholder">Type a prompt and press Enter, or drop an image here.</slot>
           </div>
@@ -279,6 +287,15 @@ export class DiffusionCanvasElement extends LitElement {
         <div class="error" part="error" ?hidden=${!this.failure}>${this.failure?.message ?? ''}</div>
         <div id="status" class="visually-hidden" part="status" role="status" aria-live="polite">${this.status}</div>
       </div>`;
+  }
+
+  /** The keyboard brush's outline, placed and sized in percent of the stage so CSS size and DPR do not matter. */
+  #renderBrushCursor(w: number, h: number) {
+    const at = this.#image ? this.#keyboardBrush.cursor : undefined;
+    if (!at) return nothing;
+    const size = this.brushSize;
+    return html`<div class="brush-cursor" part="brush-cursor" aria-hidden="true"
+      style="left: ${(at.x / w) * 100}%; top: ${(at.y / h) * 100}%; width: ${(size / w) * 100}%; height: ${(size / h) * 100}%"></div>`;
   }
 
   #canvasSize(): [number, number] {

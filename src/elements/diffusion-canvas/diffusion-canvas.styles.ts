@@ -29,6 +29,11 @@ export const diffusionCanvasStyles = css`
     touch-action: none;
     cursor: crosshair;
   }
+  .brush-cursor {
+    display: none; position: absolute; box-sizing: border-box; translate: -50% -50%; border-radius: 50%;
+    border: 2px solid var(--_accent); box-shadow: 0 0 0 1px light-dark(#fff, #000); pointer-events: none;
+  }
+  .stage:focus-visible .brush-cursor { display: block; }
   .placeholder {
     position: absolute; inset: 0; display: grid; place-items: center; padding: 1rem; text-align: center;
     color: var(--diffusion-canvas-placeholder-color, light-dark(#5c5c66, #a0a0aa));
