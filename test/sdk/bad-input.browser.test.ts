@@ -35,6 +35,13 @@ describe('bad input', () => {
     });
   }
 
+  it('a size the U-Net cannot halve evenly -> invalid-size with a hint, then a good request works', async () => {
+    // 72 px is a 9x9 latent: the fixture U-Net's down block gives 4x4, its up block 8x8, and the skip concat fails.
+    const error = await rejectsWithCode(diffusion.generate({ ...smallRequest, width: 72 }), 'invalid-size');
+    ok(/multiples of 64/.test(error.message), error.message);
+    ok(varies((await diffusion.generate({ ...smallRequest, steps: 1 })).image));
+  });
+
   it('the unknown-scheduler message lists the known names', async () => {
     const error = await rejectsWithCode(diffusion.generate({ ...smallRequest, scheduler: 'Euler b' }), 'unknown-scheduler');
     ok(/Euler a/.test(error.message) && /DPM\+\+ 2M Karras/.test(error.message), error.message);

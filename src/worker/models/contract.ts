@@ -24,6 +24,8 @@ export interface UnetContract {
   readonly hidden: FloatValue;
   readonly output: FloatValue;
   readonly batchable: boolean;
+  /** Latent [height, width] when the export fixed them (static-shape exports run at one size only). */
+  readonly fixedLatentSize?: readonly [number, number];
 }
 
 /** A VAE half's contract: one image-like input and output. */
@@ -95,7 +97,46 @@ export function unetContract(session: Session, channelsHint = 4): UnetContract {
     hidden: floatValue(hidden, 'U-Net'),
     output: floatValue(output, 'U-Net'),
     batchable: batchable(sample) && batchable(hidden),
+    fixedLatentSize: fixedSpatial(sample),
   };
+}
+
+/** [h, w] when both spatial dimensions of an NCHW value are fixed numbers. */
+function fixedSpatial(value: ValueInfo): readonly [number, number] | undefined {
+  const [, , h, w] = value.shape;
+  return typeof h === 'number' && h > 0 && typeof w === 'number' && w > 0 ? [h, w] : undefined;
+}
+
+/**
+ * Checks a request's size against what the U-Net can run, before any GPU work: a static-shape export runs
+ * at its one size only.
+ */
+export function checkSizeFor(contract: UnetContract, width: number, height: number): void {
+  const fixed = contract.fixedLatentSize;
+  if (!fixed || (fixed[0] * 8 === height && fixed[1] * 8 === width)) return;
+  const [h, w] = [fixed[0] * 8, fixed[1] * 8];
+  throw new DiffusionError('invalid-size', `This model was exported for ${w}x${h} images only; got ${width}x${height}.`, {
+    details: { width, height, supportedWidth: w, supportedHeight: h },
+  });
+}
+
+/**
+ * Turns a U-Net run that failed on tensor shapes into `invalid-size` with a hint. A U-Net halves the latent
+ * size in each down block and concatenates the skip connections on the way up, so a latent size that does
+ * not halve evenly (an image size that is not a multiple of 8 << down blocks, 64 px for Stable Diffusion)
+ * fails there rather than at validation.
+ */
+export function sizeErrorFrom(error: unknown, width: number, height: number): unknown {
+  if (!(error instanceof DiffusionError) || error.code !== 'inference-failed') return error;
+  if ((error.details as { model?: string } | undefined)?.model !== 'U-Net') return error;
+  if (!/concat|dimension|shape|broadcast|mismatch/i.test(error.message)) return error;
+  return new DiffusionError('invalid-size', `The U-Net cannot run at ${width}x${height}: its down and up blocks need sizes that halve evenly. Try multiples of 64 (for example ${roundTo64(width)}x${roundTo64(height)}).`, {
+    cause: error, details: { width, height },
+  });
+}
+
+function roundTo64(n: number): number {
+  return Math.max(64, Math.round(n / 64) * 64);
 }
 
 /** Reads the VAE decoder's contract from its session. */

@@ -1,5 +1,6 @@
 /** Picks the pipeline for a request: text-to-image, image-to-image, or inpainting. */
 import type { ValidRequest } from '../../sdk/validate.ts';
+import { checkSizeFor, sizeErrorFrom } from '../models/contract.ts';
 import type { LoadedModel } from '../models/load-model.ts';
 import type { WorkerResult } from '../protocol.ts';
 import { resolveSampler } from '../schedulers/names.ts';
@@ -14,10 +15,14 @@ export type PipelineRequest = ValidRequest & { readonly schedulerConfig: Schedul
 
 /** Runs the pipeline a validated request asks for. */
 export async function generate(model: LoadedModel, request: ValidRequest, context: RunContext): Promise<WorkerResult> {
-  // Resolve the sampler first: an unknown name fails before any GPU work.
+  // Resolve the sampler and check the size first: both fail before any GPU work.
   const schedulerConfig = resolveSampler(request.scheduler ?? model.schedulerConfig, model.schedulerConfig);
+  checkSizeFor(model.unet.contract, request.width, request.height);
   const resolved = { ...request, schedulerConfig };
-  if (request.mask) return inpaint(model, resolved, context);
-  if (request.image) return imageToImage(model, resolved, context);
-  return textToImage(model, resolved, context);
+  const pipeline = request.mask ? inpaint : request.image ? imageToImage : textToImage;
+  try {
+    return await pipeline(model, resolved, context);
+  } catch (error) {
+    throw sizeErrorFrom(error, request.width, request.height);
+  }
 }
