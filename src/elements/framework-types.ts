@@ -1,17 +1,15 @@
 /**
- * Typings for using the elements in JSX (React, Preact, Solid) and Vue templates. Type-only: importing this
- * module adds nothing to a bundle. Vue users add, in a `.d.ts` of their app:
+ * Typings for the elements in JSX and Vue templates. Type-only: importing this module adds nothing to a bundle.
  *
- * ```ts
- * import type { DiffusionCanvasAttributes, PromptBoxAttributes } from 'web-diffusion/elements';
- * declare module 'vue' {
- *   interface GlobalComponents {
- *     'diffusion-canvas': import('vue').DefineComponent<DiffusionCanvasAttributes>;
- *     'prompt-box': import('vue').DefineComponent<PromptBoxAttributes>;
- *   }
- * }
- * ```
+ * - JSX with a global `JSX` namespace (Preact, classic runtimes): importing `web-diffusion/elements` is enough.
+ * - React 18.3+/19 (`jsx: "react-jsx"`, where `JSX` lives in the `react` module):
+ *   `import type {} from 'web-diffusion/elements/react';` once in the app (or add it to tsconfig `types`).
+ * - Vue (`vue-tsc`, `h()`): `import type {} from 'web-diffusion/elements/vue';` adds `GlobalComponents` entries.
+ *
+ * Event props differ by framework: React 19 and Preact add a listener for the exact name after `on`
+ * (`ondiffusion-complete`), Vue hyphenates camelCase (`onDiffusionComplete`, i.e. `@diffusion-complete`).
  */
+import type { Diffusion } from '../sdk/index.ts';
 import type { DiffusionCanvasElement } from './diffusion-canvas/diffusion-canvas.component.ts';
 import type { PromptBoxElement } from './prompt-box/prompt-box.component.ts';
 import type {
@@ -20,11 +18,14 @@ import type {
 
 type Numeric = number | `${number}`;
 
-/** `<diffusion-canvas>`'s attributes and event handlers as a framework sees them. */
-export interface DiffusionCanvasAttributes {
-  id?: string;
-  class?: string;
-  style?: string | Record<string, string>;
+/** `'guidance-scale'` as `'guidanceScale'`. */
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+
+/** Every key also in camelCase: frameworks set attributes by their kebab-case names and properties by camelCase. */
+type BothCases<A> = A & { [K in keyof A as K extends string ? Camel<K> : K]: A[K] };
+
+/** `<diffusion-canvas>`'s attributes, and its properties that frameworks may set (`diffusion`, `image`). */
+export interface DiffusionCanvasProps {
   model?: string;
   device?: 'auto' | 'webgpu' | 'wasm';
   prompt?: string;
@@ -38,20 +39,14 @@ export interface DiffusionCanvasAttributes {
   strength?: Numeric;
   tool?: 'brush' | 'eraser';
   'brush-size'?: Numeric;
-  ref?: unknown;
-  onDiffusionProgress?: (event: DiffusionProgressEvent) => void;
-  onDiffusionComplete?: (event: DiffusionCompleteEvent) => void;
-  onDiffusionError?: (event: DiffusionErrorEvent) => void;
-  onDiffusionMaskChange?: (event: DiffusionMaskChangeEvent) => void;
-  children?: unknown;
+  diffusion?: Diffusion;
+  image?: ImageData;
 }
 
-/** `<prompt-box>`'s attributes and event handlers as a framework sees them. */
-export interface PromptBoxAttributes {
-  id?: string;
-  class?: string;
-  style?: string | Record<string, string>;
+/** `<prompt-box>`'s attributes, and its `samplers` property. */
+export interface PromptBoxProps {
   for?: string;
+  htmlFor?: string;
   name?: string;
   disabled?: boolean;
   placeholder?: string;
@@ -63,12 +58,49 @@ export interface PromptBoxAttributes {
   height?: Numeric;
   seed?: Numeric;
   scheduler?: string;
+  samplers?: readonly string[];
+}
+
+/** The events each element fires, by name. */
+export interface DiffusionCanvasEvents {
+  'diffusion-progress': DiffusionProgressEvent;
+  'diffusion-complete': DiffusionCompleteEvent;
+  'diffusion-error': DiffusionErrorEvent;
+  'diffusion-mask-change': DiffusionMaskChangeEvent;
+}
+/** The events `<prompt-box>` fires, by name (`input` and `change` are the native ones). */
+export interface PromptBoxEvents {
+  'diffusion-submit': DiffusionSubmitEvent;
+  input: Event;
+  change: Event;
+}
+
+/** JSX (React 19, Preact): `on` + the exact event name. */
+type JsxEvents<E> = { [K in keyof E as `on${K & string}`]?: (event: E[K]) => void };
+/** Vue: `on` + the camelCased name, which Vue hyphenates back (`onDiffusionComplete` = `@diffusion-complete`). */
+type VueEvents<E> = { [K in keyof E as `on${Capitalize<Camel<K & string>>}`]?: (event: E[K]) => void };
+
+/** What JSX allows on any element here. */
+interface JsxCommon {
+  id?: string;
+  class?: string;
+  className?: string;
+  style?: string | Record<string, string | number>;
+  slot?: string;
+  hidden?: boolean;
+  key?: string | number;
   ref?: unknown;
-  onInput?: (event: Event) => void;
-  onChange?: (event: Event) => void;
-  onDiffusionSubmit?: (event: DiffusionSubmitEvent) => void;
   children?: unknown;
 }
+
+/** `<diffusion-canvas>` in JSX. */
+export type DiffusionCanvasAttributes = BothCases<DiffusionCanvasProps> & JsxEvents<DiffusionCanvasEvents> & JsxCommon;
+/** `<prompt-box>` in JSX. */
+export type PromptBoxAttributes = BothCases<PromptBoxProps> & JsxEvents<PromptBoxEvents> & JsxCommon;
+/** `<diffusion-canvas>`'s props in Vue (class, style, key and ref are Vue's own). */
+export type DiffusionCanvasVueProps = BothCases<DiffusionCanvasProps> & VueEvents<DiffusionCanvasEvents>;
+/** `<prompt-box>`'s props in Vue. */
+export type PromptBoxVueProps = BothCases<PromptBoxProps> & VueEvents<PromptBoxEvents>;
 
 /** The element classes, for `ref` typings. */
 export type DiffusionElements = { 'diffusion-canvas': DiffusionCanvasElement; 'prompt-box': PromptBoxElement };

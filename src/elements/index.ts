@@ -8,5 +8,8 @@ export {
 export { FALLBACK_SAMPLERS } from './prompt-box/samplers.ts';
 export type { MaskTool } from './controllers/mask-painter.ts';
 export type { LoadableImage } from './controllers/image-io.ts';
-export type { DiffusionCanvasAttributes, PromptBoxAttributes } from './framework-types.ts';
+export type {
+  DiffusionCanvasAttributes, DiffusionCanvasEvents, DiffusionCanvasProps, DiffusionCanvasVueProps, DiffusionElements,
+  PromptBoxAttributes, PromptBoxEvents, PromptBoxProps, PromptBoxVueProps,
+} from './framework-types.ts';
 export * from '../sdk/index.ts';
