@@ -54,6 +54,12 @@ describe('<diffusion-canvas> mask painting', () => {
     equal(events.length, 3);
   });
 
+  it('touch strokes paint like mouse strokes (full width: touch pressure is ignored)', async () => {
+    const canvas = await paintable();
+    stroke(canvas, [[40, 40], [120, 40], [200, 100]], { pointerType: 'touch', pressure: 0.2, pointerId: 21 });
+    equal(differences(maskBits(canvas), expectedMask(64, 32, [[10, 10], [30, 10], [50, 25]], 4)), 0, 'differing mask pixels');
+  });
+
   it('undo and redo walk the stroke history, and the methods fire no events', async () => {
     const canvas = await paintable();
     const events = recordEvents(canvas, ['diffusion-mask-change']);
