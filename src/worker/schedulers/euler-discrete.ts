@@ -7,14 +7,11 @@
  * the unused draw is skipped (no caller can observe it).
  */
 import type { TorchGenerator } from '../tensor/random.ts';
-import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import {
-  checkLinearInterpolation, predictOriginal, scaleBySigma, sigmaInitNoise, sigmaSchedule, trainingSigmas,
-  type TrainingSigmas,
-} from './sigma-schedule.ts';
-import { addNoiseSigma, checkPrepared, checkStepLengths, checkSteps, randn, unknownTimestep } from './tensor-ops.ts';
-import { initStepIndex } from './timesteps.ts';
+import { oneOf, resolveConfig } from './config.ts';
+import type { SchedulerConfig } from './scheduler.ts';
+import { checkLinearInterpolation, predictOriginal, type SigmaSchedule } from './sigma-schedule.ts';
+import { SigmaScheduler } from './sigma-scheduler.ts';
+import { randn } from './tensor-ops.ts';
 
 const f32 = Math.fround;
 
@@ -27,58 +24,30 @@ export const EULER_DEFAULTS = Object.freeze({
 });
 
 /** Euler's method on the probability-flow ODE in sigma, with optional churn (stochastic when `s_churn > 0`). */
-export class EulerDiscreteScheduler implements Scheduler {
-  readonly config: ResolvedConfig;
+export class EulerDiscreteScheduler extends SigmaScheduler {
   readonly order = 1;
-  readonly #table: TrainingSigmas;
-  readonly #predictionType: string;
-  #timesteps: readonly number[] = [];
-  #sigmas: readonly number[] = [];
-  #stepIndex: number | null = null;
   #out = new Float32Array(0);
 
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
-  constructor(config: SchedulerConfig = {}) {
-    this.config = resolveConfig('EulerDiscreteScheduler', EULER_DEFAULTS, config);
-    checkLinearInterpolation(this.config);
-    this.#predictionType = oneOf(this.config, 'prediction_type', ['epsilon', 'v_prediction', 'sample', 'original_sample']);
-    oneOf(this.config, 'timestep_type', ['discrete', 'continuous']);
-    this.#table = trainingSigmas(this.config);
+  constructor(given: SchedulerConfig = {}) {
+    const config = resolveConfig('EulerDiscreteScheduler', EULER_DEFAULTS, given);
+    checkLinearInterpolation(config);
+    const predictionType = oneOf(config, 'prediction_type', ['epsilon', 'v_prediction', 'sample', 'original_sample']);
+    oneOf(config, 'timestep_type', ['discrete', 'continuous']);
+    super(config, predictionType);
   }
 
-  get initNoiseSigma(): number {
-    return sigmaInitNoise(this.#sigmas, this.config.timestep_spacing);
-  }
-
-  get timesteps(): readonly number[] {
-    return this.#timesteps;
-  }
-
-  get sigmas(): readonly number[] {
-    return this.#sigmas;
-  }
-
-  setTimesteps(numInferenceSteps: number): void {
-    checkSteps(numInferenceSteps, this.config.num_train_timesteps as number, 'EulerDiscreteScheduler');
-    const { timesteps, sigmas } = sigmaSchedule(this.config, this.#table, numInferenceSteps);
-    const continuousV = this.config.timestep_type === 'continuous' && this.#predictionType === 'v_prediction';
-    this.#timesteps = Object.freeze(continuousV ? sigmas.map((s) => f32(0.25 * f32(Math.log(s)))) : timesteps);
-    this.#sigmas = Object.freeze([...sigmas, 0]);
-    this.#stepIndex = null;
-  }
-
-  scaleModelInput(sample: Float32Array, timestep: number): Float32Array {
-    this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
-    return scaleBySigma(sample, this.#sigmas[this.#stepIndex]!);
+  /** Continuous v-prediction models take `0.25 * log(sigma)` as their timestep. */
+  protected override runSchedule({ timesteps, sigmas }: SigmaSchedule): SigmaSchedule {
+    const continuousV = this.config.timestep_type === 'continuous' && this.predictionType === 'v_prediction';
+    return { timesteps: continuousV ? sigmas.map((s) => f32(0.25 * f32(Math.log(s)))) : timesteps, sigmas: [...sigmas, 0] };
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
-    checkPrepared(this.#timesteps.length > 0, 'EulerDiscreteScheduler');
-    checkStepLengths(modelOutput, sample);
-    this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
-    const sigma = this.#sigmas[this.#stepIndex]!;
+    const index = this.beginStep(modelOutput, timestep, sample);
+    const sigma = this.sigmas[index]!;
     const { s_churn: churn, s_tmin: tmin, s_tmax: tmax, s_noise: sNoise } = this.config as Record<string, number>;
-    const gamma = tmin <= sigma && sigma <= tmax ? Math.min(churn / (this.#sigmas.length - 1), 2 ** 0.5 - 1) : 0;
+    const gamma = tmin <= sigma && sigma <= tmax ? Math.min(churn / (this.sigmas.length - 1), 2 ** 0.5 - 1) : 0;
     const sigmaHat = f32(sigma * f32(gamma + 1));
     let x = sample;
     // diffusers 0.24 draws before testing gamma; the draw is kept for the generator's sake even when unused.
@@ -89,17 +58,11 @@ export class EulerDiscreteScheduler implements Scheduler {
       x = churnSample(sample, eps, fn, k);
     }
     // diffusers scales epsilon by sigma_hat but v-prediction by sigma (equal unless churning).
-    const sigmaIn = this.#predictionType === 'v_prediction' ? sigma : sigmaHat;
-    const denoised = predictOriginal(this.#predictionType, modelOutput, x, sigmaIn, this.#buffer(sample.length));
-    const dt = f32(this.#sigmas[this.#stepIndex + 1]! - sigmaHat);
-    this.#stepIndex += 1;
+    const sigmaIn = this.predictionType === 'v_prediction' ? sigma : sigmaHat;
+    const denoised = predictOriginal(this.predictionType, modelOutput, x, sigmaIn, this.#buffer(sample.length));
+    const dt = f32(this.sigmas[index + 1]! - sigmaHat);
+    this.stepIndex = index + 1;
     return eulerUpdate(x, denoised, sigmaHat, dt);
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
-    const index = this.#timesteps.indexOf(timestep);
-    if (index < 0) throw unknownTimestep('EulerDiscreteScheduler', timestep);
-    return addNoiseSigma(original, noise, this.#sigmas[index]!);
   }
 
   #buffer(n: number): Float32Array {

@@ -3,14 +3,11 @@
  * first appears twice in `timesteps`: an Euler predictor call, then the corrector call that averages the slopes.
  */
 import type { TorchGenerator } from '../tensor/random.ts';
-import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import {
-  predictOriginal, scaleBySigma, sigmaInitNoise, sigmaSchedule, trainingSigmas, type TrainingSigmas,
-} from './sigma-schedule.ts';
-import {
-  addNoiseSigma, checkPrepared, checkStepLengths, checkSteps, clampInPlace, unknownTimestep,
-} from './tensor-ops.ts';
+import { oneOf, resolveConfig } from './config.ts';
+import type { SchedulerConfig } from './scheduler.ts';
+import { predictOriginal, type SigmaSchedule } from './sigma-schedule.ts';
+import { SigmaScheduler } from './sigma-scheduler.ts';
+import { addNoiseSigma, clampInPlace, unknownTimestep } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
 const f32 = Math.fround;
@@ -23,63 +20,40 @@ export const HEUN_DEFAULTS = Object.freeze({
 });
 
 /** Heun's second-order method: two model calls per sigma interval (order 2). */
-export class HeunDiscreteScheduler implements Scheduler {
-  readonly config: ResolvedConfig;
+export class HeunDiscreteScheduler extends SigmaScheduler {
   readonly order = 2;
-  readonly #table: TrainingSigmas;
-  readonly #predictionType: string;
-  #timesteps: readonly number[] = [];
-  #sigmas: readonly number[] = [];
-  #stepIndex: number | null = null;
   /** Set between the predictor and the corrector call. */
   #first: { derivative: Float32Array; dt: number; sample: Float32Array } | null = null;
 
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
-  constructor(config: SchedulerConfig = {}) {
-    this.config = resolveConfig('HeunDiscreteScheduler', HEUN_DEFAULTS, config);
-    this.#predictionType = oneOf(this.config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']);
-    this.#table = trainingSigmas(this.config);
+  constructor(given: SchedulerConfig = {}) {
+    const config = resolveConfig('HeunDiscreteScheduler', HEUN_DEFAULTS, given);
+    super(config, oneOf(config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']));
   }
 
-  get initNoiseSigma(): number {
-    return sigmaInitNoise(this.#sigmas, this.config.timestep_spacing);
-  }
-
-  get timesteps(): readonly number[] {
-    return this.#timesteps;
-  }
-
-  get sigmas(): readonly number[] {
-    return this.#sigmas;
-  }
-
-  setTimesteps(numInferenceSteps: number): void {
-    checkSteps(numInferenceSteps, this.config.num_train_timesteps as number, 'HeunDiscreteScheduler');
-    const { timesteps, sigmas } = sigmaSchedule(this.config, this.#table, numInferenceSteps);
-    const all = [...sigmas, 0];
-    this.#sigmas = Object.freeze([all[0]!, ...all.slice(1, -1).flatMap((s) => [s, s]), 0]);
-    this.#timesteps = Object.freeze([timesteps[0]!, ...timesteps.slice(1).flatMap((t) => [t, t])]);
-    this.#stepIndex = null;
+  override setTimesteps(numInferenceSteps: number): void {
+    super.setTimesteps(numInferenceSteps);
     this.#first = null;
   }
 
-  scaleModelInput(sample: Float32Array, timestep: number): Float32Array {
-    this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
-    return scaleBySigma(sample, this.#sigmas[this.#stepIndex]!);
+  /** Every sigma but the first twice (predictor, then corrector), and every timestep but the first likewise. */
+  protected override runSchedule({ timesteps, sigmas }: SigmaSchedule): SigmaSchedule {
+    const all = [...sigmas, 0];
+    return {
+      timesteps: [timesteps[0]!, ...timesteps.slice(1).flatMap((t) => [t, t])],
+      sigmas: [all[0]!, ...all.slice(1, -1).flatMap((s) => [s, s]), 0],
+    };
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, _generator?: TorchGenerator): Float32Array {
-    checkPrepared(this.#timesteps.length > 0, 'HeunDiscreteScheduler');
-    checkStepLengths(modelOutput, sample);
-    this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
-    const index = this.#stepIndex;
+    const index = this.beginStep(modelOutput, timestep, sample);
     const first = this.#first;
-    const sigma = first ? this.#sigmas[index - 1]! : this.#sigmas[index]!;
-    const sigmaNext = first ? this.#sigmas[index]! : this.#sigmas[index + 1]!;
+    const sigma = first ? this.sigmas[index - 1]! : this.sigmas[index]!;
+    const sigmaNext = first ? this.sigmas[index]! : this.sigmas[index + 1]!;
     const sigmaIn = first ? sigmaNext : sigma;
-    const denoised = predictOriginal(this.#predictionType, modelOutput, sample, sigmaIn, new Float32Array(sample.length));
+    const denoised = predictOriginal(this.predictionType, modelOutput, sample, sigmaIn, new Float32Array(sample.length));
     if (this.config.clip_sample === true) clampInPlace(denoised, this.config.clip_sample_range as number);
-    this.#stepIndex += 1;
+    this.stepIndex = index + 1;
     if (!first) {
       const dt = f32(sigmaNext - sigma);
       // The derivative is kept for the second half; `denoised` (this step's scratch) becomes the result.
@@ -92,9 +66,10 @@ export class HeunDiscreteScheduler implements Scheduler {
     return heunSecond(first, sample, denoised, sigmaNext);
   }
 
-  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
-    if (!this.#timesteps.includes(timestep)) throw unknownTimestep('HeunDiscreteScheduler', timestep);
-    return addNoiseSigma(original, noise, this.#sigmas[initStepIndex(this.#timesteps, timestep)]!);
+  /** Timesteps repeat here, so the sigma is the one diffusers' `index_for_timestep` picks. */
+  override addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
+    if (!this.timesteps.includes(timestep)) throw unknownTimestep('HeunDiscreteScheduler', timestep);
+    return addNoiseSigma(original, noise, this.sigmas[initStepIndex(this.timesteps, timestep)]!);
   }
 }
 

@@ -4,14 +4,11 @@
  * Gauss–Kronrod rule (exact for these cubics), with the integrand in float32 as diffusers' torch scalars compute it.
  */
 import type { TorchGenerator } from '../tensor/random.ts';
-import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
+import { oneOf, resolveConfig } from './config.ts';
 import { integrate } from './quadrature.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import {
-  predictOriginal, scaleBySigma, sigmaInitNoise, sigmaSchedule, trainingSigmas, type TrainingSigmas,
-} from './sigma-schedule.ts';
-import { addNoiseSigma, checkPrepared, checkStepLengths, checkSteps, unknownTimestep } from './tensor-ops.ts';
-import { initStepIndex } from './timesteps.ts';
+import type { SchedulerConfig } from './scheduler.ts';
+import { predictOriginal } from './sigma-schedule.ts';
+import { SigmaScheduler } from './sigma-scheduler.ts';
 
 const f32 = Math.fround;
 /** diffusers' default `order` step kwarg: how many past derivatives the multistep formula uses. */
@@ -24,55 +21,27 @@ export const LMS_DEFAULTS = Object.freeze({
 });
 
 /** Linear multistep (up to 4th order) on the probability-flow ODE in sigma. */
-export class LMSDiscreteScheduler implements Scheduler {
-  readonly config: ResolvedConfig;
+export class LMSDiscreteScheduler extends SigmaScheduler {
   readonly order = 1;
-  readonly #table: TrainingSigmas;
-  readonly #predictionType: string;
-  #timesteps: readonly number[] = [];
-  #sigmas: readonly number[] = [];
-  #stepIndex: number | null = null;
   /** The latest derivatives, oldest first; reused buffers once full. */
   #derivatives: Float32Array[] = [];
   #coefficients: number[][] = [];
 
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
-  constructor(config: SchedulerConfig = {}) {
-    this.config = resolveConfig('LMSDiscreteScheduler', LMS_DEFAULTS, config);
-    this.#predictionType = oneOf(this.config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']);
-    this.#table = trainingSigmas(this.config);
+  constructor(given: SchedulerConfig = {}) {
+    const config = resolveConfig('LMSDiscreteScheduler', LMS_DEFAULTS, given);
+    super(config, oneOf(config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']));
   }
 
-  get initNoiseSigma(): number {
-    return sigmaInitNoise(this.#sigmas, this.config.timestep_spacing);
-  }
-
-  get timesteps(): readonly number[] {
-    return this.#timesteps;
-  }
-
-  get sigmas(): readonly number[] {
-    return this.#sigmas;
-  }
-
-  setTimesteps(numInferenceSteps: number): void {
-    checkSteps(numInferenceSteps, this.config.num_train_timesteps as number, 'LMSDiscreteScheduler');
-    const { timesteps, sigmas } = sigmaSchedule(this.config, this.#table, numInferenceSteps);
-    this.#timesteps = Object.freeze(timesteps);
-    this.#sigmas = Object.freeze([...sigmas, 0]);
-    this.#stepIndex = null;
+  override setTimesteps(numInferenceSteps: number): void {
+    super.setTimesteps(numInferenceSteps);
     this.#derivatives = [];
     this.#coefficients = [];
   }
 
-  scaleModelInput(sample: Float32Array, timestep: number): Float32Array {
-    this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
-    return scaleBySigma(sample, this.#sigmas[this.#stepIndex]!);
-  }
-
   /** diffusers' `get_lms_coefficient`: the integral of the `current`-th Lagrange basis over [sigma_t, sigma_t+1]. */
   lmsCoefficient(order: number, t: number, current: number): number {
-    const s = this.#sigmas;
+    const s = this.sigmas;
     const basis = (tau: number): number => {
       let prod = 1;
       const ft = f32(tau);
@@ -86,15 +55,12 @@ export class LMSDiscreteScheduler implements Scheduler {
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, _generator?: TorchGenerator): Float32Array {
-    checkPrepared(this.#timesteps.length > 0, 'LMSDiscreteScheduler');
-    checkStepLengths(modelOutput, sample);
-    this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
-    const index = this.#stepIndex;
-    const sigma = this.#sigmas[index]!;
+    const index = this.beginStep(modelOutput, timestep, sample);
+    const sigma = this.sigmas[index]!;
     // The oldest derivative's buffer is recycled, but only dropped once the model output has passed the NaN check.
     const recycle = this.#derivatives.length >= LMS_ORDER;
     const derivative = recycle ? this.#derivatives[0]! : new Float32Array(sample.length);
-    predictOriginal(this.#predictionType, modelOutput, sample, sigma, derivative);
+    predictOriginal(this.predictionType, modelOutput, sample, sigma, derivative);
     if (recycle) this.#derivatives.shift();
     toDerivative(sample, derivative, sigma);
     this.#derivatives.push(derivative);
@@ -104,14 +70,8 @@ export class LMSDiscreteScheduler implements Scheduler {
     const coeffs = (this.#coefficients[index] ??= Array.from(
       { length: Math.min(order, newestFirst.length) }, (_, k) => f32(this.lmsCoefficient(order, index, k))));
     const prev = lmsSum(sample, coeffs, newestFirst);
-    this.#stepIndex += 1;
+    this.stepIndex = index + 1;
     return prev;
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
-    const index = this.#timesteps.indexOf(timestep);
-    if (index < 0) throw unknownTimestep('LMSDiscreteScheduler', timestep);
-    return addNoiseSigma(original, noise, this.#sigmas[index]!);
   }
 }
 
