@@ -4,14 +4,11 @@
  * noise tensor from the generator at every `step` call (both halves), and adds it only in the second half.
  */
 import type { TorchGenerator } from '../tensor/random.ts';
-import { alphasCumprodOf, solverConfig } from './multistep-common.ts';
-import {
-  geometricMidpoint, indexWithCounter, interleave, kdpm2Defaults, kdpm2Move, kdpm2Schedule,
-  scaleBySigma, sigmaToTF32, type Kdpm2Config,
-} from './kdpm2-discrete.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { addNoiseSigma, checkPrepared, checkStepLengths, checkSteps, randn } from './tensor-ops.ts';
-import { initStepIndex } from './timesteps.ts';
+import { geometricMidpoint, interleave, kdpm2Defaults, sigmaToTF32 } from './kdpm2-common.ts';
+import { Kdpm2Scheduler, type Kdpm2Half } from './kdpm2-scheduler.ts';
+import { solverConfig } from './multistep-common.ts';
+import type { SchedulerConfig } from './scheduler.ts';
+import { randn } from './tensor-ops.ts';
 
 const f32 = Math.fround;
 
@@ -34,93 +31,39 @@ export function ancestralSigmas(sigmas: readonly number[]): { up: number[]; down
 }
 
 /** DPM-Solver-2 ancestral sampler (diffusers' KDPM2AncestralDiscreteScheduler, 0.24.0). */
-export class KDPM2AncestralDiscreteScheduler implements Scheduler {
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly order = 2;
-  #c: Kdpm2Config;
-  #alphasCumprod: Float32Array;
-  #timesteps: number[] = [];
-  #sigmas: number[] = [];
+export class KDPM2AncestralDiscreteScheduler extends Kdpm2Scheduler {
   #sigmasInterpol: number[] = [];
   #sigmasUp: number[] = [];
   #sigmasDown: number[] = [];
-  #sample: Float32Array | null = null;
-  #counter = new Map<number, number>();
-  #stepIndex: number | null = null;
 
   constructor(given: SchedulerConfig = {}) {
-    this.#c = solverConfig('KDPM2AncestralDiscreteScheduler', kdpm2AncestralDefaults, given);
-    this.config = this.#c;
-    this.#alphasCumprod = alphasCumprodOf(this.#c);
+    super(solverConfig('KDPM2AncestralDiscreteScheduler', kdpm2AncestralDefaults, given));
     // Diffusers' constructor prepares a full-length schedule, so `initNoiseSigma` is defined before setTimesteps.
-    this.setTimesteps(this.#c.num_train_timesteps);
-  }
-
-  get timesteps(): readonly number[] {
-    return this.#timesteps;
-  }
-
-  get sigmas(): readonly number[] {
-    return this.#sigmas;
-  }
-
-  get initNoiseSigma(): number {
-    const max = Math.max(...this.#sigmas);
-    return ['linspace', 'trailing'].includes(this.#c.timestep_spacing) ? max : f32(Math.sqrt(f32(f32(max * max) + 1)));
+    this.setTimesteps(this.config.num_train_timesteps);
   }
 
   setTimesteps(numInferenceSteps: number): void {
-    checkSteps(numInferenceSteps, this.#c.num_train_timesteps, 'KDPM2AncestralDiscreteScheduler');
-    const { timesteps, sigmas, logSigmas: logs } = kdpm2Schedule(this.#c, this.#alphasCumprod, numInferenceSteps);
+    const { timesteps, sigmas, logSigmas: logs } = this.baseSchedule(numInferenceSteps);
     const { up, down } = ancestralSigmas(sigmas);
     // Geometric midpoints between each sigma and its sigma_down; the last two are zero by definition.
     const interpol = sigmas.map((s, k) => (k >= sigmas.length - 2 ? 0 : geometricMidpoint(s, down[k]!)));
-    this.#sigmas = interleave(sigmas);
     this.#sigmasInterpol = interleave(interpol);
     this.#sigmasUp = interleave(up);
     this.#sigmasDown = interleave(down);
     const tInterpol = interpol.map((s) => sigmaToTF32(s, logs));
-    this.#timesteps = [timesteps[0]!, ...timesteps.slice(1).flatMap((t, k) => [tInterpol[k]!, f32(t)])];
-    this.#sample = null;
-    this.#counter = new Map();
-    this.#stepIndex = null;
+    this.startRun([timesteps[0]!, ...timesteps.slice(1).flatMap((t, k) => [tInterpol[k]!, f32(t)])], interleave(sigmas));
   }
 
-  #index(timestep: number): number {
-    checkPrepared(this.#timesteps.length > 0, 'KDPM2AncestralDiscreteScheduler');
-    return (this.#stepIndex ??= initStepIndex(this.#timesteps, timestep));
+  protected interpolatedSigma(i: number): number {
+    return this.#sigmasInterpol[i - 1]!;
   }
 
-  scaleModelInput(sample: Float32Array, timestep: number): Float32Array {
-    const i = this.#index(timestep);
-    return scaleBySigma(sample, this.#sample === null ? this.#sigmas[i]! : this.#sigmasInterpol[i - 1]!);
-  }
-
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
-    checkStepLengths(modelOutput, sample);
-    const i = this.#index(timestep);
-    const type = this.#c.prediction_type;
+  /** First call: Euler to the interpolated sigma. Second: to `sigma_down`, then noise of size `sigma_up`. */
+  protected half(i: number, first: boolean, size: number, generator?: TorchGenerator): Kdpm2Half {
     // Drawn at every call, used only by the second half, exactly as diffusers consumes the generator.
-    const noise = randn(sample.length, generator);
-    let prev: Float32Array;
-    if (this.#sample === null) {
-      const sigma = this.#sigmas[i]!;
-      prev = kdpm2Move({ predictionType: type, sigma, base: sample, dt: f32(this.#sigmasInterpol[i]! - sigma) }, modelOutput, sample);
-      this.#sample = sample;
-    } else {
-      const dt = f32(this.#sigmasDown[i - 1]! - this.#sigmas[i - 1]!);
-      const move = { predictionType: type, sigma: this.#sigmasInterpol[i - 1]!, base: this.#sample, dt, noise, up: this.#sigmasUp[i - 1]! };
-      prev = kdpm2Move(move, modelOutput, sample);
-      this.#sample = null;
-    }
-    // Counted once the model output has passed the NaN check in the move.
-    this.#counter.set(timestep, (this.#counter.get(timestep) ?? 0) + 1);
-    this.#stepIndex = i + 1;
-    return prev;
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
-    const index = indexWithCounter(this.#timesteps, timestep, this.#counter, 'KDPM2AncestralDiscreteScheduler');
-    return addNoiseSigma(original, noise, this.#sigmas[index]!);
+    const noise = randn(size, generator);
+    if (first) return { sigma: this.sigmas[i]!, dt: f32(this.#sigmasInterpol[i]! - this.sigmas[i]!) };
+    const dt = f32(this.#sigmasDown[i - 1]! - this.sigmas[i - 1]!);
+    return { sigma: this.#sigmasInterpol[i - 1]!, dt, noise, up: this.#sigmasUp[i - 1]! };
   }
 }
