@@ -1,5 +1,5 @@
 /** `<diffusion-canvas>`: the element class (its tag is registered in diffusion-canvas.ts). */
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { outpaint as growImage, type Device, type Diffusion, type GenerateInput, type GenerateResult, type OutpaintMargins, type Progress } from '../../sdk/index.ts';
 import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
@@ -14,7 +14,7 @@ import { UndoHistory } from '../controllers/undo-history.ts';
 import { DiffusionCompleteEvent, DiffusionErrorEvent, DiffusionMaskChangeEvent, DiffusionProgressEvent, type GenerationMode } from '../events.ts';
 import { diffusionCanvasStyles } from './diffusion-canvas.styles.ts';
 import { buildRequest } from './build-request.ts';
-import { renderProgress, renderToolbar, parseRgb } from './diffusion-canvas.parts.ts';
+import { renderBrushCursor, renderProgress, renderToolbar, parseRgb } from './diffusion-canvas.parts.ts';
 
 /** Cancellation rejects with a DOMException named AbortError (from any realm). */
 const isAbortError = (error: unknown) => (error as { name?: unknown } | null)?.name === 'AbortError';
@@ -273,7 +273,7 @@ export class DiffusionCanvasElement extends LitElement {
           <canvas part="mask" class="mask" width=${w} height=${h} aria-hidden="true"
             @pointerdown=${this.#painter.down} @pointermove=${this.#painter.move}
             @pointerup=${this.#painter.up} @pointercancel=${this.#painter.up}></canvas>
-          ${this.#renderBrushCursor(w, h)}
+          ${renderBrushCursor(this.#image ? this.#keyboardBrush.cursor : undefined, this.brushSize, w, h)}
           <div class="placeholder" ?hidden=${this.#image !== undefined || this.busy}>
             <slot name="placeholder">Type a prompt and press Enter, or drop an image here.</slot>
           </div>
@@ -287,15 +287,6 @@ export class DiffusionCanvasElement extends LitElement {
         <div class="error" part="error" ?hidden=${!this.failure}>${this.failure?.message ?? ''}</div>
         <div id="status" class="visually-hidden" part="status" role="status" aria-live="polite">${this.status}</div>
       </div>`;
-  }
-
-  /** The keyboard brush's outline, placed and sized in percent of the stage so CSS size and DPR do not matter. */
-  #renderBrushCursor(w: number, h: number) {
-    const at = this.#image ? this.#keyboardBrush.cursor : undefined;
-    if (!at) return nothing;
-    const size = this.brushSize;
-    return html`<div class="brush-cursor" part="brush-cursor" aria-hidden="true"
-      style="left: ${(at.x / w) * 100}%; top: ${(at.y / h) * 100}%; width: ${(size / w) * 100}%; height: ${(size / h) * 100}%"></div>`;
   }
 
   #canvasSize(): [number, number] {

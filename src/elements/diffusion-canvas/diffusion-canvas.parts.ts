@@ -1,4 +1,4 @@
-/** Pieces of `<diffusion-canvas>`'s template: the mask toolbar and the default progress content. */
+/** Pieces of `<diffusion-canvas>`'s template: the mask toolbar, the keyboard brush cursor and the default progress content. */
 import { html, nothing } from 'lit';
 import { formatBytes, type ProgressSummary } from '../controllers/progress-summary.ts';
 import type { MaskTool } from '../controllers/mask-painter.ts';
@@ -53,6 +53,13 @@ export function renderProgress(summary: ProgressSummary, busy: boolean) {
       ${max ? html`<progress max=${max} .value=${value} aria-label="Progress"></progress>` : html`<progress aria-label="Progress"></progress>`}
       <span>${text}</span>
     </div>`;
+}
+
+/** The keyboard brush's outline at `at` (image pixels), in percent of the stage so CSS size and DPR do not matter. */
+export function renderBrushCursor(at: { x: number; y: number } | undefined, size: number, width: number, height: number) {
+  if (!at) return nothing;
+  return html`<div class="brush-cursor" part="brush-cursor" aria-hidden="true"
+    style="left: ${(at.x / width) * 100}%; top: ${(at.y / height) * 100}%; width: ${(size / width) * 100}%; height: ${(size / height) * 100}%"></div>`;
 }
 
 /** Parses a computed `rgb(r, g, b)` / `rgba(...)` colour; falls back to the default overlay red. */
