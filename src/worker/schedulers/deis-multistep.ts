@@ -5,24 +5,15 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import {
-  addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, solverConfig, type AlphaSigma,
+  VP_SOLVER_DEFAULTS, alphaSigma, combine, convertModelOutput, requireSupported, solverConfig, type AlphaSigma,
 } from './multistep-common.ts';
-import { multistepSchedule } from './multistep-schedule.ts';
-import { checkPrepared, checkStepLengths, checkSteps } from './tensor-ops.ts';
-import { initStepIndex } from './timesteps.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+import { multistepOptions, multistepSchedule } from './multistep-schedule.ts';
+import type { SchedulerConfig } from './scheduler.ts';
+import { checkSteps } from './tensor-ops.ts';
+import { VpSolverScheduler } from './vp-solver-scheduler.ts';
 
 const DEFAULTS = {
-  num_train_timesteps: 1000,
-  beta_start: 0.0001,
-  beta_end: 0.02,
-  beta_schedule: 'linear',
-  trained_betas: null as number[] | null,
-  solver_order: 2,
-  prediction_type: 'epsilon',
-  thresholding: false,
-  dynamic_thresholding_ratio: 0.995,
-  sample_max_value: 1.0,
+  ...VP_SOLVER_DEFAULTS,
   algorithm_type: 'deis',
   solver_type: 'logrho',
   lower_order_final: true,
@@ -52,87 +43,53 @@ function ind3(t: number, b: number, c: number, d: number): number {
 }
 
 /** DEIS multistep sampler (diffusers' DEISMultistepScheduler, 0.24.0). */
-export class DEISMultistepScheduler implements Scheduler {
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  #c: typeof deisMultistepDefaults;
-  #alphasCumprod: Float32Array;
-  #timesteps: number[] = [];
-  #sigmas: number[] = [];
-  #outputs: (Float32Array | null)[] = [];
+export class DEISMultistepScheduler extends VpSolverScheduler<typeof deisMultistepDefaults> {
   #lowerOrderNums = 0;
-  #stepIndex: number | null = null;
 
   constructor(given: SchedulerConfig = {}) {
     const c = solverConfig('DEISMultistepScheduler', deisMultistepDefaults, given);
     // Diffusers maps DPM-Solver / UniPC names onto DEIS's own, so configs saved by those classes load.
     const algorithm = ['dpmsolver', 'dpmsolver++'].includes(c.algorithm_type) ? 'deis' : c.algorithm_type;
     const solverType = ['midpoint', 'heun', 'bh1', 'bh2'].includes(c.solver_type) ? 'logrho' : c.solver_type;
-    if (algorithm !== 'deis') throw new DiffusionError('invalid-scheduler-config', `algorithm_type ${algorithm} is not supported.`);
-    if (solverType !== 'logrho') throw new DiffusionError('invalid-scheduler-config', `solver_type ${solverType} is not supported.`);
+    requireSupported('algorithm_type', algorithm, ['deis']);
+    requireSupported('solver_type', solverType, ['logrho']);
     if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.');
     if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
-    this.#c = Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType });
-    this.config = this.#c;
-    this.#alphasCumprod = alphasCumprodOf(this.#c);
-  }
-
-  get timesteps(): readonly number[] {
-    return this.#timesteps;
-  }
-
-  get sigmas(): readonly number[] {
-    return this.#sigmas;
+    super(Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType }));
   }
 
   setTimesteps(numInferenceSteps: number): void {
-    const c = this.#c;
-    checkSteps(numInferenceSteps, c.num_train_timesteps, 'DEISMultistepScheduler');
-    const schedule = multistepSchedule(this.#alphasCumprod, numInferenceSteps, {
-      numTrainTimesteps: c.num_train_timesteps, timestepSpacing: c.timestep_spacing, stepsOffset: c.steps_offset,
-      useKarrasSigmas: c.use_karras_sigmas,
-    });
-    this.#timesteps = schedule.timesteps;
-    this.#sigmas = schedule.sigmas;
-    this.#outputs = new Array<Float32Array | null>(c.solver_order).fill(null);
+    checkSteps(numInferenceSteps, this.config.num_train_timesteps, 'DEISMultistepScheduler');
+    this.startRun(multistepSchedule(this.alphasCumprod, numInferenceSteps, multistepOptions(this.config)));
     this.#lowerOrderNums = 0;
-    this.#stepIndex = null;
-  }
-
-  scaleModelInput(sample: Float32Array): Float32Array {
-    return sample;
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
-    const c = this.#c;
-    const n = this.#timesteps.length;
-    checkPrepared(n > 0, 'DEISMultistepScheduler');
-    checkStepLengths(modelOutput, sample);
-    const i = (this.#stepIndex ??= initStepIndex(this.#timesteps, timestep));
+    const c = this.config;
+    const i = this.beginStep(modelOutput, timestep, sample);
+    const n = this.timesteps.length;
     const lowerFinal = i === n - 1 && c.lower_order_final && n < 15;
     const lowerSecond = i === n - 2 && c.lower_order_final && n < 15;
     // DEIS integrates the noise prediction, derived from the data prediction as diffusers does.
-    const sigma = this.#sigmas[i]!;
+    const sigma = this.sigmas[i]!;
     const x0 = convertModelOutput({ predictionType: c.prediction_type, toX0: true, learnedVariance: false }, modelOutput, sample, sigma);
     const { alpha, sigma: sigmaT } = alphaSigma(sigma);
-    this.#outputs.shift();
-    this.#outputs.push(combine([[1 / sigmaT, sample], [-alpha / sigmaT, x0]]));
+    this.remember(combine([[1 / sigmaT, sample], [-alpha / sigmaT, x0]]));
     let order = 3;
     if (c.solver_order === 1 || this.#lowerOrderNums < 1 || lowerFinal) order = 1;
     else if (c.solver_order === 2 || this.#lowerOrderNums < 2 || lowerSecond) order = 2;
     const prev = this.#update(order, sample);
     if (this.#lowerOrderNums < c.solver_order) this.#lowerOrderNums += 1;
-    this.#stepIndex = i + 1;
+    this.stepIndex = i + 1;
     return prev;
   }
 
   #update(order: number, sample: Float32Array): Float32Array {
-    const i = this.#stepIndex!;
-    const at = (k: number) => alphaSigma(this.#sigmas[k]!);
+    const i = this.stepIndex!;
+    const at = (k: number) => alphaSigma(this.sigmas[k]!);
     const t = at(i + 1);
     const s0 = at(i);
-    const m = this.#outputs;
+    const m = this.outputs;
     const m0 = m[m.length - 1]!;
     if (order === 1) {
       const h = t.lambda - s0.lambda;
@@ -150,9 +107,5 @@ export class DEISMultistepScheduler implements Scheduler {
     const coef2 = ind3(rt, r1, r2, r0) - ind3(r0, r1, r2, r0);
     const coef3 = ind3(rt, r2, r0, r1) - ind3(r0, r2, r0, r1);
     return combine([[t.alpha / s0.alpha, sample], [t.alpha * coef1, m0], [t.alpha * coef2, m1], [t.alpha * coef3, m[m.length - 3]!]]);
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
-    return addNoiseCumprod(this.#alphasCumprod, original, noise, timestep);
   }
 }

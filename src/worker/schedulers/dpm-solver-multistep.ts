@@ -6,24 +6,15 @@
 import { DiffusionError } from '../../sdk/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import {
-  addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, dpmCoefficients, solverConfig,
+  VP_SOLVER_DEFAULTS, alphaSigma, combine, convertModelOutput, dpmCoefficients, requireSupported, solverConfig,
 } from './multistep-common.ts';
-import { clippedIndex, multistepSchedule } from './multistep-schedule.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { checkPrepared, checkStepLengths, checkSteps, randn } from './tensor-ops.ts';
-import { initStepIndex } from './timesteps.ts';
+import { clippedIndex, multistepOptions, multistepSchedule } from './multistep-schedule.ts';
+import type { SchedulerConfig } from './scheduler.ts';
+import { checkSteps, randn } from './tensor-ops.ts';
+import { VpSolverScheduler } from './vp-solver-scheduler.ts';
 
 const DEFAULTS = {
-  num_train_timesteps: 1000,
-  beta_start: 0.0001,
-  beta_end: 0.02,
-  beta_schedule: 'linear',
-  trained_betas: null as number[] | null,
-  solver_order: 2,
-  prediction_type: 'epsilon',
-  thresholding: false,
-  dynamic_thresholding_ratio: 0.995,
-  sample_max_value: 1.0,
+  ...VP_SOLVER_DEFAULTS,
   algorithm_type: 'dpmsolver++',
   solver_type: 'midpoint',
   lower_order_final: true,
@@ -47,93 +38,64 @@ const ALGORITHMS = ['dpmsolver', 'dpmsolver++', 'sde-dpmsolver', 'sde-dpmsolver+
  * Hazard kept for fidelity: Karras/Lu sigmas repeat the last sigma, so with 15+ steps the final heun or third-order
  * update divides 0 by 0 (NaN) exactly as diffusers 0.24 does; `euler_at_final: true` avoids it.
  */
-export class DPMSolverMultistepScheduler implements Scheduler {
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  #c: typeof dpmSolverMultistepDefaults;
-  #alphasCumprod: Float32Array;
-  #timesteps: number[] = [];
-  #sigmas: number[] = [];
-  #outputs: (Float32Array | null)[] = [];
+export class DPMSolverMultistepScheduler extends VpSolverScheduler<typeof dpmSolverMultistepDefaults> {
   #lowerOrderNums = 0;
-  #stepIndex: number | null = null;
 
   constructor(given: SchedulerConfig = {}) {
     const c = solverConfig('DPMSolverMultistepScheduler', dpmSolverMultistepDefaults, given);
     // Diffusers rewrites foreign algorithm names (DEIS, UniPC configs) to its own defaults.
     const algorithm = c.algorithm_type === 'deis' ? 'dpmsolver++' : c.algorithm_type;
     const solverType = ['logrho', 'bh1', 'bh2'].includes(c.solver_type) ? 'midpoint' : c.solver_type;
-    if (!ALGORITHMS.includes(algorithm)) throw new DiffusionError('invalid-scheduler-config', `algorithm_type ${algorithm} is not supported.`);
-    if (!['midpoint', 'heun'].includes(solverType)) throw new DiffusionError('invalid-scheduler-config', `solver_type ${solverType} is not supported.`);
+    requireSupported('algorithm_type', algorithm, ALGORITHMS);
+    requireSupported('solver_type', solverType, ['midpoint', 'heun']);
     if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.');
     if (c.solver_order === 3 && algorithm.startsWith('sde-')) {
       // Diffusers has no third-order SDE update and fails mid-run; refuse up front instead.
       throw new DiffusionError('invalid-scheduler-config', `${algorithm} supports solver_order 1 or 2 only.`);
     }
     if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
-    this.#c = Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType });
-    this.config = this.#c;
-    this.#alphasCumprod = alphasCumprodOf(this.#c);
-  }
-
-  get timesteps(): readonly number[] {
-    return this.#timesteps;
-  }
-
-  get sigmas(): readonly number[] {
-    return this.#sigmas;
+    super(Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType }));
   }
 
   setTimesteps(numInferenceSteps: number): void {
-    const c = this.#c;
+    const c = this.config;
     checkSteps(numInferenceSteps, c.num_train_timesteps, 'DPMSolverMultistepScheduler');
-    const schedule = multistepSchedule(this.#alphasCumprod, numInferenceSteps, {
-      numTrainTimesteps: c.num_train_timesteps, timestepSpacing: c.timestep_spacing, stepsOffset: c.steps_offset,
-      useKarrasSigmas: c.use_karras_sigmas, useLuLambdas: c.use_lu_lambdas, lastTimestep: c.num_train_timesteps - clippedIndex(this.#alphasCumprod, c.lambda_min_clipped),
-    });
-    this.#timesteps = schedule.timesteps;
-    this.#sigmas = schedule.sigmas;
-    this.#outputs = new Array<Float32Array | null>(c.solver_order).fill(null);
+    this.startRun(multistepSchedule(this.alphasCumprod, numInferenceSteps, {
+      ...multistepOptions(c), useLuLambdas: c.use_lu_lambdas,
+      lastTimestep: c.num_train_timesteps - clippedIndex(this.alphasCumprod, c.lambda_min_clipped),
+    }));
     this.#lowerOrderNums = 0;
-    this.#stepIndex = null;
-  }
-
-  scaleModelInput(sample: Float32Array): Float32Array {
-    return sample;
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
-    const c = this.#c;
-    const n = this.#timesteps.length;
-    checkPrepared(n > 0, 'DPMSolverMultistepScheduler');
-    if (!['learned', 'learned_range'].includes(c.variance_type ?? '')) checkStepLengths(modelOutput, sample);
-    const i = (this.#stepIndex ??= initStepIndex(this.#timesteps, timestep));
+    const c = this.config;
+    const learnedVariance = ['learned', 'learned_range'].includes(c.variance_type ?? '');
+    const i = this.beginStep(modelOutput, timestep, sample, learnedVariance);
+    const n = this.timesteps.length;
     const lowerFinal = i === n - 1 && (c.euler_at_final || (c.lower_order_final && n < 15));
     const lowerSecond = i === n - 2 && c.lower_order_final && n < 15;
     const converted = convertModelOutput({ predictionType: c.prediction_type, toX0: c.algorithm_type.endsWith('++'),
-      learnedVariance: ['learned', 'learned_range'].includes(c.variance_type ?? '') }, modelOutput, sample, this.#sigmas[i]!);
-    this.#outputs.shift();
-    this.#outputs.push(converted);
+      learnedVariance }, modelOutput, sample, this.sigmas[i]!);
+    this.remember(converted);
     const noise = c.algorithm_type.startsWith('sde-') ? randn(converted.length, generator) : null;
     let prev: Float32Array;
     if (c.solver_order === 1 || this.#lowerOrderNums < 1 || lowerFinal) prev = this.#update(1, sample, noise);
     else if (c.solver_order === 2 || this.#lowerOrderNums < 2 || lowerSecond) prev = this.#update(2, sample, noise);
     else prev = this.#update(3, sample, noise);
     if (this.#lowerOrderNums < c.solver_order) this.#lowerOrderNums += 1;
-    this.#stepIndex = i + 1;
+    this.stepIndex = i + 1;
     return prev;
   }
 
   /** The first-, second- or third-order multistep update from the current point to the next sigma. */
   #update(order: 1 | 2 | 3, sample: Float32Array, noise: Float32Array | null): Float32Array {
-    const i = this.#stepIndex!;
-    const at = (k: number) => alphaSigma(this.#sigmas[k]!);
+    const i = this.stepIndex!;
+    const at = (k: number) => alphaSigma(this.sigmas[k]!);
     const t = at(i + 1);
     const s0 = at(i);
     const h = t.lambda - s0.lambda;
-    const k = dpmCoefficients(this.#c.algorithm_type, t, s0, h);
-    const m = this.#outputs;
+    const k = dpmCoefficients(this.config.algorithm_type, t, s0, h);
+    const m = this.outputs;
     const m0 = m[m.length - 1]!;
     const noiseTerm: [number, Float32Array][] = noise ? [[k.noise, noise]] : [];
     if (order === 1) return combine([[k.sample, sample], [k.d0, m0], ...noiseTerm]);
@@ -141,7 +103,7 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     const r0 = (s0.lambda - at(i - 1).lambda) / h;
     const d1First = combine([[1 / r0, m0], [-1 / r0, m1]]);
     if (order === 2) {
-      const d1Weight = this.#c.solver_type === 'heun' ? k.d1Heun : k.d1Midpoint;
+      const d1Weight = this.config.solver_type === 'heun' ? k.d1Heun : k.d1Midpoint;
       return combine([[k.sample, sample], [k.d0, m0], [d1Weight, d1First], ...noiseTerm]);
     }
     const r1 = (at(i - 1).lambda - at(i - 2).lambda) / h;
@@ -149,9 +111,5 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     const diff = combine([[1, d1First], [-1, d1Second]]);
     const d1 = combine([[1, d1First], [r0 / (r0 + r1), diff]]);
     return combine([[k.sample, sample], [k.d0, m0], [k.d1Heun, d1], [k.d2 / (r0 + r1), diff]]);
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
-    return addNoiseCumprod(this.#alphasCumprod, original, noise, timestep);
   }
 }

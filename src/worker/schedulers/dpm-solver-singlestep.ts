@@ -6,25 +6,17 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import {
-  addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, dpmCoefficients, solverConfig,
+  VP_SOLVER_DEFAULTS, alphaSigma, combine, convertModelOutput, dpmCoefficients, requireSupported, solverConfig,
 } from './multistep-common.ts';
 import { clippedIndex } from './multistep-schedule.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig } from './scheduler.ts';
 import { karrasSigmas, logSigmas, sigmaToT, sigmasFromAlphasCumprod } from './sigmas.ts';
-import { checkPrepared, checkStepLengths, checkSteps } from './tensor-ops.ts';
-import { initStepIndex, npLinspace, roundHalfEven } from './timesteps.ts';
+import { checkSteps } from './tensor-ops.ts';
+import { npLinspace, roundHalfEven } from './timesteps.ts';
+import { VpSolverScheduler } from './vp-solver-scheduler.ts';
 
 const DEFAULTS = {
-  num_train_timesteps: 1000,
-  beta_start: 0.0001,
-  beta_end: 0.02,
-  beta_schedule: 'linear',
-  trained_betas: null as number[] | null,
-  solver_order: 2,
-  prediction_type: 'epsilon',
-  thresholding: false,
-  dynamic_thresholding_ratio: 0.995,
-  sample_max_value: 1.0,
+  ...VP_SOLVER_DEFAULTS,
   algorithm_type: 'dpmsolver++',
   solver_type: 'midpoint',
   lower_order_final: true,
@@ -50,46 +42,27 @@ export function singlestepOrderList(steps: number, order: number): number[] {
 }
 
 /** Singlestep DPM-Solver sampler (diffusers' DPMSolverSinglestepScheduler, 0.24.0). */
-export class DPMSolverSinglestepScheduler implements Scheduler {
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  #c: typeof DEFAULTS;
-  #alphasCumprod: Float32Array;
-  #timesteps: number[] = [];
-  #sigmas: number[] = [];
+export class DPMSolverSinglestepScheduler extends VpSolverScheduler<typeof dpmSolverSinglestepDefaults> {
   #orders: number[] = [];
-  #outputs: (Float32Array | null)[] = [];
   #sample: Float32Array | null = null;
-  #stepIndex: number | null = null;
 
   constructor(given: SchedulerConfig = {}) {
     const c = solverConfig('DPMSolverSinglestepScheduler', dpmSolverSinglestepDefaults, given);
     const algorithm = c.algorithm_type === 'deis' ? 'dpmsolver++' : c.algorithm_type;
     const solverType = ['logrho', 'bh1', 'bh2'].includes(c.solver_type) ? 'midpoint' : c.solver_type;
     // Diffusers 0.24's singlestep solver has no SDE variants.
-    if (!['dpmsolver', 'dpmsolver++'].includes(algorithm)) throw new DiffusionError('invalid-scheduler-config', `algorithm_type ${algorithm} is not supported.`);
-    if (!['midpoint', 'heun'].includes(solverType)) throw new DiffusionError('invalid-scheduler-config', `solver_type ${solverType} is not supported.`);
+    requireSupported('algorithm_type', algorithm, ['dpmsolver', 'dpmsolver++']);
+    requireSupported('solver_type', solverType, ['midpoint', 'heun']);
     if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.');
     if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
-    this.#c = Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType });
-    this.config = this.#c;
-    this.#alphasCumprod = alphasCumprodOf(this.#c);
-  }
-
-  get timesteps(): readonly number[] {
-    return this.#timesteps;
-  }
-
-  get sigmas(): readonly number[] {
-    return this.#sigmas;
+    super(Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType }));
   }
 
   setTimesteps(numInferenceSteps: number): void {
-    const c = this.#c;
+    const c = this.config;
     const n = numInferenceSteps;
     checkSteps(n, c.num_train_timesteps, 'DPMSolverSinglestepScheduler');
-    const acp = this.#alphasCumprod;
+    const acp = this.alphasCumprod;
     const train = sigmasFromAlphasCumprod(acp);
     let timesteps = npLinspace(0, c.num_train_timesteps - 1 - clippedIndex(acp, c.lambda_min_clipped), n + 1).map(roundHalfEven).reverse().slice(0, n);
     let sigmas: number[];
@@ -101,50 +74,40 @@ export class DPMSolverSinglestepScheduler implements Scheduler {
       sigmas = timesteps.map((t) => train[t]!);
     }
     sigmas.push(Math.sqrt((1 - acp[0]!) / acp[0]!));
-    this.#timesteps = timesteps;
-    this.#sigmas = sigmas.map((sigma) => Math.fround(sigma));
-    this.#outputs = new Array<Float32Array | null>(c.solver_order).fill(null);
+    this.startRun({ timesteps, sigmas: sigmas.map((sigma) => Math.fround(sigma)) });
     this.#sample = null;
     this.#orders = singlestepOrderList(n, c.solver_order);
-    this.#stepIndex = null;
-  }
-
-  scaleModelInput(sample: Float32Array): Float32Array {
-    return sample;
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
-    const c = this.#c;
-    checkPrepared(this.#timesteps.length > 0, 'DPMSolverSinglestepScheduler');
+    const c = this.config;
     const learned = ['learned', 'learned_range'].includes(c.variance_type ?? '');
-    if (!learned) checkStepLengths(modelOutput, sample);
-    const i = (this.#stepIndex ??= initStepIndex(this.#timesteps, timestep));
+    const i = this.beginStep(modelOutput, timestep, sample, learned);
     const converted = convertModelOutput({ predictionType: c.prediction_type, toX0: c.algorithm_type === 'dpmsolver++',
-      learnedVariance: learned }, modelOutput, sample, this.#sigmas[i]!);
-    this.#outputs.shift();
-    this.#outputs.push(converted);
+      learnedVariance: learned }, modelOutput, sample, this.sigmas[i]!);
+    this.remember(converted);
     // A run started mid-schedule (image-to-image) may lack the history a higher order needs.
     let order = this.#orders[i] ?? 1;
-    while (order > 1 && this.#outputs[this.#outputs.length - order] === null) order -= 1;
+    while (order > 1 && this.outputs[this.outputs.length - order] === null) order -= 1;
     if (order === 1) this.#sample = sample;
     const prev = this.#update(order, this.#sample!);
-    this.#stepIndex = i + 1;
+    this.stepIndex = i + 1;
     return prev;
   }
 
   /** The singlestep update of `order` from the sample stored `order - 1` steps ago to the next sigma. */
   #update(order: number, sample: Float32Array): Float32Array {
-    const i = this.#stepIndex!;
-    const at = (k: number) => alphaSigma(this.#sigmas[k]!);
+    const i = this.stepIndex!;
+    const at = (k: number) => alphaSigma(this.sigmas[k]!);
     const t = at(i + 1);
     const base = at(i + 1 - order);
     const h = t.lambda - base.lambda;
-    const k = dpmCoefficients(this.#c.algorithm_type, t, base, h);
-    const m = this.#outputs;
+    const k = dpmCoefficients(this.config.algorithm_type, t, base, h);
+    const m = this.outputs;
     const m0 = m[m.length - 1]!;
     if (order === 1) return combine([[k.sample, sample], [k.d0, m0]]);
     const m1 = m[m.length - 2]!;
-    const heun = this.#c.solver_type === 'heun';
+    const heun = this.config.solver_type === 'heun';
     if (order === 2) {
       const r0 = (at(i).lambda - base.lambda) / h;
       const d1 = combine([[1 / r0, m0], [-1 / r0, m1]]);
@@ -159,9 +122,5 @@ export class DPMSolverSinglestepScheduler implements Scheduler {
     const d1 = combine([[r0 / (r0 - r1), d10], [-r1 / (r0 - r1), d11]]);
     const d2 = combine([[2 / (r0 - r1), d11], [-2 / (r0 - r1), d10]]);
     return combine([[k.sample, sample], [k.d0, m2], [k.d1Heun, d1], [k.d2, d2]]);
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
-    return addNoiseCumprod(this.#alphasCumprod, original, noise, timestep);
   }
 }

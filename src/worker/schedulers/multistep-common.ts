@@ -67,6 +67,27 @@ export function addNoiseCumprod(alphasCumprod: Float32Array, original: Float32Ar
   return addNoiseAlpha(original, noise, abar);
 }
 
+const SOLVER_DEFAULTS = {
+  num_train_timesteps: 1000,
+  beta_start: 0.0001,
+  beta_end: 0.02,
+  beta_schedule: 'linear',
+  trained_betas: null as number[] | null,
+  solver_order: 2,
+  prediction_type: 'epsilon',
+  thresholding: false,
+  dynamic_thresholding_ratio: 0.995,
+  sample_max_value: 1.0,
+};
+
+/** The constructor keys, with diffusers 0.24.0's defaults, that every VP solver class's config begins with. */
+export const VP_SOLVER_DEFAULTS: Readonly<typeof SOLVER_DEFAULTS> = Object.freeze(SOLVER_DEFAULTS);
+
+/** Throws `invalid-scheduler-config` ("`key` `value` is not supported.") unless `value` is one of `allowed`. */
+export function requireSupported(key: string, value: string, allowed: readonly string[]): void {
+  if (!allowed.includes(value)) throw new DiffusionError('invalid-scheduler-config', `${key} ${value} is not supported.`);
+}
+
 /** `resolveConfig` typed as the class's defaults; the constructors check the values they branch on. */
 export function solverConfig<T extends Record<string, unknown>>(className: string, defaults: T, given: SchedulerConfig): T {
   const c = resolveConfig(className, defaults, given);

@@ -17,6 +17,19 @@ export interface MultistepScheduleOptions {
   readonly lastTimestep?: number;
 }
 
+/** The options of {@link multistepSchedule} that every multistep solver's config spells out in its own keys. */
+export function multistepOptions(c: {
+  readonly num_train_timesteps: number;
+  readonly timestep_spacing: string;
+  readonly steps_offset: number;
+  readonly use_karras_sigmas: boolean;
+}): MultistepScheduleOptions {
+  return {
+    numTrainTimesteps: c.num_train_timesteps, timestepSpacing: c.timestep_spacing, stepsOffset: c.steps_offset,
+    useKarrasSigmas: c.use_karras_sigmas,
+  };
+}
+
 /** `set_timesteps` of diffusers' multistep solvers (DPM-Solver++, UniPC, DEIS): integer timesteps and float32 sigmas (n + 1). */
 export function multistepSchedule(acp: Float32Array, n: number, o: MultistepScheduleOptions): { timesteps: number[]; sigmas: number[] } {
   const last = o.lastTimestep ?? o.numTrainTimesteps;

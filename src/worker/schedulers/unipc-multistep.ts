@@ -6,24 +6,15 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import {
-  addNoiseCumprod, alphaSigma, alphasCumprodOf, combine, convertModelOutput, solverConfig,
+  VP_SOLVER_DEFAULTS, alphaSigma, combine, convertModelOutput, requireSupported, solverConfig,
 } from './multistep-common.ts';
-import { multistepSchedule } from './multistep-schedule.ts';
-import { checkPrepared, checkStepLengths, checkSteps } from './tensor-ops.ts';
-import { initStepIndex } from './timesteps.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+import { multistepOptions, multistepSchedule } from './multistep-schedule.ts';
+import type { SchedulerConfig } from './scheduler.ts';
+import { checkSteps } from './tensor-ops.ts';
+import { VpSolverScheduler } from './vp-solver-scheduler.ts';
 
 const DEFAULTS = {
-  num_train_timesteps: 1000,
-  beta_start: 0.0001,
-  beta_end: 0.02,
-  beta_schedule: 'linear',
-  trained_betas: null as number[] | null,
-  solver_order: 2,
-  prediction_type: 'epsilon',
-  thresholding: false,
-  dynamic_thresholding_ratio: 0.995,
-  sample_max_value: 1.0,
+  ...VP_SOLVER_DEFAULTS,
   predict_x0: true,
   solver_type: 'bh2',
   lower_order_final: true,
@@ -77,92 +68,58 @@ export function uniPcSystem(rks: number[], hh: number, order: number, solverType
 }
 
 /** UniPC multistep sampler (diffusers' UniPCMultistepScheduler, 0.24.0). */
-export class UniPCMultistepScheduler implements Scheduler {
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  #c: typeof uniPCMultistepDefaults;
-  #alphasCumprod: Float32Array;
-  #timesteps: number[] = [];
-  #sigmas: number[] = [];
-  #outputs: (Float32Array | null)[] = [];
+export class UniPCMultistepScheduler extends VpSolverScheduler<typeof uniPCMultistepDefaults> {
   #lowerOrderNums = 0;
   #lastSample: Float32Array | null = null;
   #thisOrder = 1;
-  #stepIndex: number | null = null;
 
   constructor(given: SchedulerConfig = {}) {
     const c = solverConfig('UniPCMultistepScheduler', uniPCMultistepDefaults, given);
     // Diffusers maps other solvers' names onto bh2 so their saved configs load here.
     const solverType = ['midpoint', 'heun', 'logrho'].includes(c.solver_type) ? 'bh2' : c.solver_type;
-    if (!['bh1', 'bh2'].includes(solverType)) throw new DiffusionError('invalid-scheduler-config', `solver_type ${solverType} is not supported.`);
+    requireSupported('solver_type', solverType, ['bh1', 'bh2']);
     if (!Number.isInteger(c.solver_order) || c.solver_order < 1) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be a positive integer.');
     if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
     if (c.solver_p !== null) throw new DiffusionError('invalid-scheduler-config', 'solver_p is not supported.');
     if (!Array.isArray(c.disable_corrector)) throw new DiffusionError('invalid-scheduler-config', 'disable_corrector must be a list of step indices.');
-    this.#c = Object.freeze({ ...c, solver_type: solverType, disable_corrector: [...c.disable_corrector] });
-    this.config = this.#c;
-    this.#alphasCumprod = alphasCumprodOf(this.#c);
-  }
-
-  get timesteps(): readonly number[] {
-    return this.#timesteps;
-  }
-
-  get sigmas(): readonly number[] {
-    return this.#sigmas;
+    super(Object.freeze({ ...c, solver_type: solverType, disable_corrector: [...c.disable_corrector] }));
   }
 
   setTimesteps(numInferenceSteps: number): void {
-    const c = this.#c;
-    checkSteps(numInferenceSteps, c.num_train_timesteps, 'UniPCMultistepScheduler');
-    const schedule = multistepSchedule(this.#alphasCumprod, numInferenceSteps, {
-      numTrainTimesteps: c.num_train_timesteps, timestepSpacing: c.timestep_spacing, stepsOffset: c.steps_offset,
-      useKarrasSigmas: c.use_karras_sigmas,
-    });
-    this.#timesteps = schedule.timesteps;
-    this.#sigmas = schedule.sigmas;
-    this.#outputs = new Array<Float32Array | null>(c.solver_order).fill(null);
+    checkSteps(numInferenceSteps, this.config.num_train_timesteps, 'UniPCMultistepScheduler');
+    this.startRun(multistepSchedule(this.alphasCumprod, numInferenceSteps, multistepOptions(this.config)));
     this.#lowerOrderNums = 0;
     this.#lastSample = null;
     this.#thisOrder = 1;
-    this.#stepIndex = null;
-  }
-
-  scaleModelInput(sample: Float32Array): Float32Array {
-    return sample;
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
-    const c = this.#c;
-    const n = this.#timesteps.length;
-    checkPrepared(n > 0, 'UniPCMultistepScheduler');
-    checkStepLengths(modelOutput, sample);
-    const i = (this.#stepIndex ??= initStepIndex(this.#timesteps, timestep));
+    const c = this.config;
+    const i = this.beginStep(modelOutput, timestep, sample);
+    const n = this.timesteps.length;
     const useCorrector = i > 0 && !c.disable_corrector.includes(i - 1) && this.#lastSample !== null;
     const converted = convertModelOutput({ predictionType: c.prediction_type, toX0: c.predict_x0, learnedVariance: false },
-      modelOutput, sample, this.#sigmas[i]!);
+      modelOutput, sample, this.sigmas[i]!);
     const corrected = useCorrector ? this.#correct(converted, this.#lastSample!, this.#thisOrder) : sample;
-    this.#outputs.shift();
-    this.#outputs.push(converted);
+    this.remember(converted);
     const wanted = c.lower_order_final ? Math.min(c.solver_order, n - i) : c.solver_order;
     this.#thisOrder = Math.min(wanted, this.#lowerOrderNums + 1);
     this.#lastSample = corrected;
     const prev = this.#predict(corrected, this.#thisOrder);
     if (this.#lowerOrderNums < c.solver_order) this.#lowerOrderNums += 1;
-    this.#stepIndex = i + 1;
+    this.stepIndex = i + 1;
     return prev;
   }
 
   /** Differences of older outputs to `m0`, divided by their log-SNR offsets rk (diffusers' D1s and rks). */
   #differences(order: number, s0Index: number, firstOlder: number, m0: Float32Array, h: number): { rks: number[]; d1s: Float32Array[] } {
-    const lambdaS0 = alphaSigma(this.#sigmas[s0Index]!).lambda;
+    const lambdaS0 = alphaSigma(this.sigmas[s0Index]!).lambda;
     const rks: number[] = [];
     const d1s: Float32Array[] = [];
     for (let k = 1; k < order; k += 1) {
-      const rk = (alphaSigma(this.#sigmas[firstOlder - k]!).lambda - lambdaS0) / h;
+      const rk = (alphaSigma(this.sigmas[firstOlder - k]!).lambda - lambdaS0) / h;
       rks.push(rk);
-      d1s.push(combine([[1 / rk, this.#outputs[this.#outputs.length - 1 - k]!], [-1 / rk, m0]]));
+      d1s.push(combine([[1 / rk, this.outputs[this.outputs.length - 1 - k]!], [-1 / rk, m0]]));
     }
     rks.push(1);
     return { rks, d1s };
@@ -171,18 +128,18 @@ export class UniPCMultistepScheduler implements Scheduler {
   /** The base update `x_t_` shared by predictor and corrector, as weights on the sample and `m0`. */
   #base(t: ReturnType<typeof alphaSigma>, s0: ReturnType<typeof alphaSigma>, hPhi1: number): [number, number, number] {
     // [sample weight, m0 weight, weight of the B(h)-scaled residual]
-    return this.#c.predict_x0 ? [t.sigma / s0.sigma, -t.alpha * hPhi1, -t.alpha] : [t.alpha / s0.alpha, -t.sigma * hPhi1, -t.sigma];
+    return this.config.predict_x0 ? [t.sigma / s0.sigma, -t.alpha * hPhi1, -t.alpha] : [t.alpha / s0.alpha, -t.sigma * hPhi1, -t.sigma];
   }
 
   /** UniP-B(h): the predictor from the current sample to the next sigma. */
   #predict(sample: Float32Array, order: number): Float32Array {
-    const i = this.#stepIndex!;
-    const t = alphaSigma(this.#sigmas[i + 1]!);
-    const s0 = alphaSigma(this.#sigmas[i]!);
+    const i = this.stepIndex!;
+    const t = alphaSigma(this.sigmas[i + 1]!);
+    const s0 = alphaSigma(this.sigmas[i]!);
     const h = t.lambda - s0.lambda;
-    const m0 = this.#outputs[this.#outputs.length - 1]!;
+    const m0 = this.outputs[this.outputs.length - 1]!;
     const { rks, d1s } = this.#differences(order, i, i, m0, h);
-    const { r, b, hPhi1, bH } = uniPcSystem(rks, this.#c.predict_x0 ? -h : h, order, this.#c.solver_type);
+    const { r, b, hPhi1, bH } = uniPcSystem(rks, this.config.predict_x0 ? -h : h, order, this.config.solver_type);
     const [cx, cm, cres] = this.#base(t, s0, hPhi1);
     if (d1s.length === 0) return combine([[cx, sample], [cm, m0]]);
     const rhos = order === 2 ? [0.5] : solveSmall(r.slice(0, -1).map((row) => row.slice(0, -1)), b.slice(0, -1));
@@ -191,21 +148,17 @@ export class UniPCMultistepScheduler implements Scheduler {
 
   /** UniC-B(h): corrects the sample the last predictor made, using the model output at it. */
   #correct(modelT: Float32Array, lastSample: Float32Array, order: number): Float32Array {
-    const i = this.#stepIndex!;
-    const t = alphaSigma(this.#sigmas[i]!);
-    const s0 = alphaSigma(this.#sigmas[i - 1]!);
+    const i = this.stepIndex!;
+    const t = alphaSigma(this.sigmas[i]!);
+    const s0 = alphaSigma(this.sigmas[i - 1]!);
     const h = t.lambda - s0.lambda;
-    const m0 = this.#outputs[this.#outputs.length - 1]!;
+    const m0 = this.outputs[this.outputs.length - 1]!;
     const { rks, d1s } = this.#differences(order, i - 1, i - 1, m0, h);
-    const { r, b, hPhi1, bH } = uniPcSystem(rks, this.#c.predict_x0 ? -h : h, order, this.#c.solver_type);
+    const { r, b, hPhi1, bH } = uniPcSystem(rks, this.config.predict_x0 ? -h : h, order, this.config.solver_type);
     const rhos = order === 1 ? [0.5] : solveSmall(r, b);
     const [cx, cm, cres] = this.#base(t, s0, hPhi1);
     const d1t = combine([[1, modelT], [-1, m0]]);
     const terms = d1s.map((d, k): [number, Float32Array] => [cres * bH * rhos[k]!, d]);
     return combine([[cx, lastSample], [cm, m0], ...terms, [cres * bH * rhos[rhos.length - 1]!, d1t]]);
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
-    return addNoiseCumprod(this.#alphasCumprod, original, noise, timestep);
   }
 }
