@@ -86,23 +86,22 @@ export class DEISMultistepScheduler extends VpSolverScheduler<typeof deisMultist
 
   #update(order: number, sample: Float32Array): Float32Array {
     const i = this.stepIndex!;
-    const at = (k: number) => alphaSigma(this.sigmas[k]!);
-    const t = at(i + 1);
-    const s0 = at(i);
+    const t = this.pointAt(i + 1);
+    const s0 = this.pointAt(i);
     const m = this.outputs;
     const m0 = m[m.length - 1]!;
     if (order === 1) {
       const h = t.lambda - s0.lambda;
       return combine([[t.alpha / s0.alpha, sample], [-(t.sigma * (Math.exp(h) - 1)), m0]]);
     }
-    const [rt, r0, r1] = [rho(t), rho(s0), rho(at(i - 1))];
+    const [rt, r0, r1] = [rho(t), rho(s0), rho(this.pointAt(i - 1))];
     const m1 = m[m.length - 2]!;
     if (order === 2) {
       const coef1 = ind2(rt, r0, r1) - ind2(r0, r0, r1);
       const coef2 = ind2(rt, r1, r0) - ind2(r0, r1, r0);
       return combine([[t.alpha / s0.alpha, sample], [t.alpha * coef1, m0], [t.alpha * coef2, m1]]);
     }
-    const r2 = rho(at(i - 2));
+    const r2 = rho(this.pointAt(i - 2));
     const coef1 = ind3(rt, r0, r1, r2) - ind3(r0, r0, r1, r2);
     const coef2 = ind3(rt, r1, r2, r0) - ind3(r0, r1, r2, r0);
     const coef3 = ind3(rt, r2, r0, r1) - ind3(r0, r2, r0, r1);

@@ -6,7 +6,7 @@
 import { DiffusionError } from '../../sdk/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import {
-  VP_SOLVER_DEFAULTS, alphaSigma, combine, convertModelOutput, dpmCoefficients, requireSupported, solverConfig,
+  VP_SOLVER_DEFAULTS, combine, convertModelOutput, dpmCoefficients, dpmSolverNames, solverConfig,
 } from './multistep-common.ts';
 import { clippedIndex, multistepOptions, multistepSchedule } from './multistep-schedule.ts';
 import type { SchedulerConfig } from './scheduler.ts';
@@ -42,19 +42,15 @@ export class DPMSolverMultistepScheduler extends VpSolverScheduler<typeof dpmSol
   #lowerOrderNums = 0;
 
   constructor(given: SchedulerConfig = {}) {
-    const c = solverConfig('DPMSolverMultistepScheduler', dpmSolverMultistepDefaults, given);
     // Diffusers rewrites foreign algorithm names (DEIS, UniPC configs) to its own defaults.
-    const algorithm = c.algorithm_type === 'deis' ? 'dpmsolver++' : c.algorithm_type;
-    const solverType = ['logrho', 'bh1', 'bh2'].includes(c.solver_type) ? 'midpoint' : c.solver_type;
-    requireSupported('algorithm_type', algorithm, ALGORITHMS);
-    requireSupported('solver_type', solverType, ['midpoint', 'heun']);
+    const c = dpmSolverNames(solverConfig('DPMSolverMultistepScheduler', dpmSolverMultistepDefaults, given), ALGORITHMS);
     if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.');
-    if (c.solver_order === 3 && algorithm.startsWith('sde-')) {
+    if (c.solver_order === 3 && c.algorithm_type.startsWith('sde-')) {
       // Diffusers has no third-order SDE update and fails mid-run; refuse up front instead.
-      throw new DiffusionError('invalid-scheduler-config', `${algorithm} supports solver_order 1 or 2 only.`);
+      throw new DiffusionError('invalid-scheduler-config', `${c.algorithm_type} supports solver_order 1 or 2 only.`);
     }
     if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
-    super(Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType }));
+    super(Object.freeze(c));
   }
 
   setTimesteps(numInferenceSteps: number): void {
@@ -90,9 +86,8 @@ export class DPMSolverMultistepScheduler extends VpSolverScheduler<typeof dpmSol
   /** The first-, second- or third-order multistep update from the current point to the next sigma. */
   #update(order: 1 | 2 | 3, sample: Float32Array, noise: Float32Array | null): Float32Array {
     const i = this.stepIndex!;
-    const at = (k: number) => alphaSigma(this.sigmas[k]!);
-    const t = at(i + 1);
-    const s0 = at(i);
+    const t = this.pointAt(i + 1);
+    const s0 = this.pointAt(i);
     const h = t.lambda - s0.lambda;
     const k = dpmCoefficients(this.config.algorithm_type, t, s0, h);
     const m = this.outputs;
@@ -100,13 +95,13 @@ export class DPMSolverMultistepScheduler extends VpSolverScheduler<typeof dpmSol
     const noiseTerm: [number, Float32Array][] = noise ? [[k.noise, noise]] : [];
     if (order === 1) return combine([[k.sample, sample], [k.d0, m0], ...noiseTerm]);
     const m1 = m[m.length - 2]!;
-    const r0 = (s0.lambda - at(i - 1).lambda) / h;
+    const r0 = (s0.lambda - this.pointAt(i - 1).lambda) / h;
     const d1First = combine([[1 / r0, m0], [-1 / r0, m1]]);
     if (order === 2) {
       const d1Weight = this.config.solver_type === 'heun' ? k.d1Heun : k.d1Midpoint;
       return combine([[k.sample, sample], [k.d0, m0], [d1Weight, d1First], ...noiseTerm]);
     }
-    const r1 = (at(i - 1).lambda - at(i - 2).lambda) / h;
+    const r1 = (this.pointAt(i - 1).lambda - this.pointAt(i - 2).lambda) / h;
     const d1Second = combine([[1 / r1, m1], [-1 / r1, m[m.length - 3]!]]);
     const diff = combine([[1, d1First], [-1, d1Second]]);
     const d1 = combine([[1, d1First], [r0 / (r0 + r1), diff]]);

@@ -6,7 +6,7 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import {
-  VP_SOLVER_DEFAULTS, alphaSigma, combine, convertModelOutput, dpmCoefficients, requireSupported, solverConfig,
+  VP_SOLVER_DEFAULTS, combine, convertModelOutput, dpmCoefficients, dpmSolverNames, solverConfig,
 } from './multistep-common.ts';
 import { clippedIndex } from './multistep-schedule.ts';
 import type { SchedulerConfig } from './scheduler.ts';
@@ -47,15 +47,12 @@ export class DPMSolverSinglestepScheduler extends VpSolverScheduler<typeof dpmSo
   #sample: Float32Array | null = null;
 
   constructor(given: SchedulerConfig = {}) {
-    const c = solverConfig('DPMSolverSinglestepScheduler', dpmSolverSinglestepDefaults, given);
-    const algorithm = c.algorithm_type === 'deis' ? 'dpmsolver++' : c.algorithm_type;
-    const solverType = ['logrho', 'bh1', 'bh2'].includes(c.solver_type) ? 'midpoint' : c.solver_type;
+    const resolved = solverConfig('DPMSolverSinglestepScheduler', dpmSolverSinglestepDefaults, given);
     // Diffusers 0.24's singlestep solver has no SDE variants.
-    requireSupported('algorithm_type', algorithm, ['dpmsolver', 'dpmsolver++']);
-    requireSupported('solver_type', solverType, ['midpoint', 'heun']);
+    const c = dpmSolverNames(resolved, ['dpmsolver', 'dpmsolver++']);
     if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.');
     if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
-    super(Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType }));
+    super(Object.freeze(c));
   }
 
   setTimesteps(numInferenceSteps: number): void {
@@ -98,9 +95,8 @@ export class DPMSolverSinglestepScheduler extends VpSolverScheduler<typeof dpmSo
   /** The singlestep update of `order` from the sample stored `order - 1` steps ago to the next sigma. */
   #update(order: number, sample: Float32Array): Float32Array {
     const i = this.stepIndex!;
-    const at = (k: number) => alphaSigma(this.sigmas[k]!);
-    const t = at(i + 1);
-    const base = at(i + 1 - order);
+    const t = this.pointAt(i + 1);
+    const base = this.pointAt(i + 1 - order);
     const h = t.lambda - base.lambda;
     const k = dpmCoefficients(this.config.algorithm_type, t, base, h);
     const m = this.outputs;
@@ -109,13 +105,13 @@ export class DPMSolverSinglestepScheduler extends VpSolverScheduler<typeof dpmSo
     const m1 = m[m.length - 2]!;
     const heun = this.config.solver_type === 'heun';
     if (order === 2) {
-      const r0 = (at(i).lambda - base.lambda) / h;
+      const r0 = (this.pointAt(i).lambda - base.lambda) / h;
       const d1 = combine([[1 / r0, m0], [-1 / r0, m1]]);
       return combine([[k.sample, sample], [k.d0, m1], [heun ? k.d1Heun : k.d1Midpoint, d1]]);
     }
     const m2 = m[m.length - 3]!;
-    const r0 = (at(i).lambda - base.lambda) / h;
-    const r1 = (at(i - 1).lambda - base.lambda) / h;
+    const r0 = (this.pointAt(i).lambda - base.lambda) / h;
+    const r1 = (this.pointAt(i - 1).lambda - base.lambda) / h;
     const d10 = combine([[1 / r1, m1], [-1 / r1, m2]]);
     const d11 = combine([[1 / r0, m0], [-1 / r0, m2]]);
     if (!heun) return combine([[k.sample, sample], [k.d0, m2], [k.d1Heun, d11]]);

@@ -88,6 +88,18 @@ export function requireSupported(key: string, value: string, allowed: readonly s
   if (!allowed.includes(value)) throw new DiffusionError('invalid-scheduler-config', `${key} ${value} is not supported.`);
 }
 
+/**
+ * A DPM-Solver config after diffusers' renaming of DEIS and UniPC names (so configs saved by those classes load):
+ * `deis` becomes `dpmsolver++`, `logrho`, `bh1` and `bh2` become `midpoint`; then checked against `algorithms`.
+ */
+export function dpmSolverNames<T extends { algorithm_type: string; solver_type: string }>(c: T, algorithms: readonly string[]): T {
+  const algorithm = c.algorithm_type === 'deis' ? 'dpmsolver++' : c.algorithm_type;
+  const solverType = ['logrho', 'bh1', 'bh2'].includes(c.solver_type) ? 'midpoint' : c.solver_type;
+  requireSupported('algorithm_type', algorithm, algorithms);
+  requireSupported('solver_type', solverType, ['midpoint', 'heun']);
+  return { ...c, algorithm_type: algorithm, solver_type: solverType };
+}
+
 /** `resolveConfig` typed as the class's defaults; the constructors check the values they branch on. */
 export function solverConfig<T extends Record<string, unknown>>(className: string, defaults: T, given: SchedulerConfig): T {
   const c = resolveConfig(className, defaults, given);

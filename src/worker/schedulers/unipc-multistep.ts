@@ -6,7 +6,7 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import {
-  VP_SOLVER_DEFAULTS, alphaSigma, combine, convertModelOutput, requireSupported, solverConfig,
+  VP_SOLVER_DEFAULTS, combine, convertModelOutput, requireSupported, solverConfig, type AlphaSigma,
 } from './multistep-common.ts';
 import { multistepOptions, multistepSchedule } from './multistep-schedule.ts';
 import type { SchedulerConfig } from './scheduler.ts';
@@ -113,11 +113,11 @@ export class UniPCMultistepScheduler extends VpSolverScheduler<typeof uniPCMulti
 
   /** Differences of older outputs to `m0`, divided by their log-SNR offsets rk (diffusers' D1s and rks). */
   #differences(order: number, s0Index: number, firstOlder: number, m0: Float32Array, h: number): { rks: number[]; d1s: Float32Array[] } {
-    const lambdaS0 = alphaSigma(this.sigmas[s0Index]!).lambda;
+    const lambdaS0 = this.pointAt(s0Index).lambda;
     const rks: number[] = [];
     const d1s: Float32Array[] = [];
     for (let k = 1; k < order; k += 1) {
-      const rk = (alphaSigma(this.sigmas[firstOlder - k]!).lambda - lambdaS0) / h;
+      const rk = (this.pointAt(firstOlder - k).lambda - lambdaS0) / h;
       rks.push(rk);
       d1s.push(combine([[1 / rk, this.outputs[this.outputs.length - 1 - k]!], [-1 / rk, m0]]));
     }
@@ -126,7 +126,7 @@ export class UniPCMultistepScheduler extends VpSolverScheduler<typeof uniPCMulti
   }
 
   /** The base update `x_t_` shared by predictor and corrector, as weights on the sample and `m0`. */
-  #base(t: ReturnType<typeof alphaSigma>, s0: ReturnType<typeof alphaSigma>, hPhi1: number): [number, number, number] {
+  #base(t: AlphaSigma, s0: AlphaSigma, hPhi1: number): [number, number, number] {
     // [sample weight, m0 weight, weight of the B(h)-scaled residual]
     return this.config.predict_x0 ? [t.sigma / s0.sigma, -t.alpha * hPhi1, -t.alpha] : [t.alpha / s0.alpha, -t.sigma * hPhi1, -t.sigma];
   }
@@ -134,8 +134,8 @@ export class UniPCMultistepScheduler extends VpSolverScheduler<typeof uniPCMulti
   /** UniP-B(h): the predictor from the current sample to the next sigma. */
   #predict(sample: Float32Array, order: number): Float32Array {
     const i = this.stepIndex!;
-    const t = alphaSigma(this.sigmas[i + 1]!);
-    const s0 = alphaSigma(this.sigmas[i]!);
+    const t = this.pointAt(i + 1);
+    const s0 = this.pointAt(i);
     const h = t.lambda - s0.lambda;
     const m0 = this.outputs[this.outputs.length - 1]!;
     const { rks, d1s } = this.#differences(order, i, i, m0, h);
@@ -149,8 +149,8 @@ export class UniPCMultistepScheduler extends VpSolverScheduler<typeof uniPCMulti
   /** UniC-B(h): corrects the sample the last predictor made, using the model output at it. */
   #correct(modelT: Float32Array, lastSample: Float32Array, order: number): Float32Array {
     const i = this.stepIndex!;
-    const t = alphaSigma(this.sigmas[i]!);
-    const s0 = alphaSigma(this.sigmas[i - 1]!);
+    const t = this.pointAt(i);
+    const s0 = this.pointAt(i - 1);
     const h = t.lambda - s0.lambda;
     const m0 = this.outputs[this.outputs.length - 1]!;
     const { rks, d1s } = this.#differences(order, i - 1, i - 1, m0, h);

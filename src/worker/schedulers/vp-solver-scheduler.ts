@@ -5,7 +5,7 @@
  * `step`, which is where the solvers differ.
  */
 import type { TorchGenerator } from '../tensor/random.ts';
-import { addNoiseCumprod, alphasCumprodOf } from './multistep-common.ts';
+import { addNoiseCumprod, alphaSigma, alphasCumprodOf, type AlphaSigma } from './multistep-common.ts';
 import type { Scheduler } from './scheduler.ts';
 import { checkPrepared, checkStepLengths } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
@@ -45,6 +45,11 @@ export abstract class VpSolverScheduler<C extends SolverKeys> implements Schedul
   }
 
   abstract setTimesteps(numInferenceSteps: number): void;
+
+  /** The VP point (alpha, sigma, log-SNR) of the run's `k`-th sigma, which every update is written in. */
+  protected pointAt(k: number): AlphaSigma {
+    return alphaSigma(this.#sigmas[k]!);
+  }
 
   /** Installs a run's timesteps and sigmas (n + 1), and empties the output history and the step index. */
   protected startRun(schedule: { timesteps: number[]; sigmas: number[] }): void {
