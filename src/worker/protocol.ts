@@ -99,7 +99,7 @@ export type Progress =
   | { readonly phase: 'ready'; readonly device: 'webgpu' | 'wasm' }
   | { readonly phase: 'encode' }
   | { readonly phase: 'denoise'; readonly step: number; readonly totalSteps: number;
-      /** Only with the request's `previews`: the latents after this step, approximated as RGB, width/8 x height/8. */
+      /** Only with the request's `previews`: this step's denoised estimate (x0), approximated as RGB, width/8 x height/8. */
       readonly preview?: ImageData }
   | { readonly phase: 'decode' };
 

@@ -35,6 +35,21 @@ describe('step previews', () => {
     }
   });
 
+  it('previews come with a 9-channel inpainting U-Net and an alpha-based sampler too', async () => {
+    const diffusion = await load('inpaint-9ch', { device: 'wasm' });
+    try {
+      const mask = grey(64, 64, 0);
+      for (let i = 0; i < mask.data.length / 2; i += 4) mask.data.fill(255, i, i + 3);
+      const seen: Progress[] = [];
+      const request = { prompt: 'a fox', image: grey(64, 64), mask, steps: 2, seed: 3, scheduler: 'DDIM', previews: true };
+      await diffusion.generate(request, { onProgress: (p) => seen.push(p) });
+      const steps = denoiseReports(seen);
+      ok(steps.length === 2 && steps.every((p) => p.preview?.width === 8 && p.preview.height === 8), 'an 8x8 preview per step');
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+
   it('<diffusion-canvas> draws each preview while denoising, then the image', async () => {
     const canvas = (await mount(`<diffusion-canvas ${FAST}></diffusion-canvas>`)).querySelector<DiffusionCanvasElement>('diffusion-canvas')!;
     const drawn: boolean[] = [];

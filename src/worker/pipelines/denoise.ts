@@ -85,6 +85,7 @@ export async function denoise(model: LoadedModel, latents: Float32Array, options
     const started = performance.now();
     const clock = { runMs: 0 };
     const t = timesteps[i];
+    const sample = latents;
     const input = withExtraChannels(scheduler.scaleModelInput(latents, t), options.extraChannels);
     const noise = await predictNoise(model, input, t, options, clock);
     if (hasNonFinite(noise)) {
@@ -93,8 +94,8 @@ export async function denoise(model: LoadedModel, latents: Float32Array, options
     latents = scheduler.step(noise, t, latents, options.generator);
     if (options.afterStep) latents = options.afterStep(latents, i);
     const ms = performance.now() - started;
-    const sample = latents;
-    options.onStep(i + 1, timesteps.length, ms, ms - clock.runMs, () => stepPreview(sample, scheduler, i, options.latentShape));
+    const state = { sample, input, modelOutput: noise, timestep: t, after: latents, index: i };
+    options.onStep(i + 1, timesteps.length, ms, ms - clock.runMs, () => stepPreview(scheduler, state, options.latentShape));
   }
   return latents;
 }
