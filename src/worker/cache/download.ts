@@ -6,6 +6,7 @@
  */
 import { DiffusionError, abortError } from '../../sdk/errors.ts';
 import { ensureQuota, isQuotaError } from './quota.ts';
+import { bodyPieces } from './byob.ts';
 import { chunkDigest, checkStoredFile, copyChunks } from './read.ts';
 import { Sha256 } from './sha256.ts';
 import { deleteFile, writeChunk, writeRecord, type FileRecord } from './store.ts';
@@ -117,15 +118,13 @@ class Download {
    * the bytes received since, and resume from further back than the fault.
    */
   async #stream(response: Response, size: number | undefined): Promise<void> {
-    const reader = response.body!.getReader();
     this.#writes = Promise.resolve();
     let position = this.#stored;
     let chunk = this.#chunkView(position, size);
     let fill = 0;
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
+      // Each piece is valid until the next one is read (byob.ts): it is copied into the chunk before that.
+      for await (const value of bodyPieces(response.body!)) {
         if (size !== undefined && position + value.length > size) throw this.#tooLong(size);
         for (let offset = 0; offset < value.length;) {
           const take = Math.min(chunk.length - fill, value.length - offset);
@@ -238,10 +237,11 @@ class Download {
     if (!this.#assemble) return undefined;
     const record = this.#record;
     if (!this.#target || this.#filledFrom > 0) {
-      const target = this.#target ?? new Uint8Array(record.size!);
+      const streamed = this.#target;
+      this.#target = undefined; // detached by the reads below
       const blobs = await checkStoredFile(record);
-      await copyChunks(record, blobs, target, this.#target ? this.#filledFrom / record.chunkSize : blobs.length);
-      return target;
+      const target = streamed ?? new Uint8Array(record.size!);
+      return copyChunks(record, blobs, target, streamed ? this.#filledFrom / record.chunkSize : blobs.length);
     }
     return this.#target;
   }

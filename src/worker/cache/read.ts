@@ -1,8 +1,9 @@
 /**
  * Reading a stored file back: every load checks the record, the chunk count and each chunk's size, and (by
- * default) each chunk's SHA-256, before any byte is served. The result is allocated once and filled chunk by
- * chunk, so the peak is the file plus one chunk.
+ * default) each chunk's SHA-256, before any byte is served. The result is allocated once and each chunk is read
+ * straight into it (byob.ts), so the peak is the file plus the browser's own buffers of one chunk.
  */
+import { readBlobInto } from './byob.ts';
 import { cacheTuning } from './tuning.ts';
 import { readChunk, type FileRecord } from './store.ts';
 
@@ -41,30 +42,31 @@ export async function checkStoredFile(record: FileRecord): Promise<Blob[]> {
 }
 
 /**
- * Copies chunks `[0, chunks)` of a checked file into `target`, verifying digests when tuned to; `onChunk` gets the
- * bytes copied so far. Unreadable Blobs (their backing files deleted under the browser) count as corruption.
+ * Reads chunks `[0, chunks)` of a checked file into `target`, verifying digests when tuned to; `onChunk` gets the
+ * bytes read so far. Resolves to the filled bytes, which live in a new `ArrayBuffer` object (see byob.ts): `target`
+ * is detached afterwards. Unreadable Blobs (their backing files deleted under the browser) count as corruption.
  */
-export async function copyChunks(record: FileRecord, blobs: Blob[], target: Uint8Array, chunks: number, onChunk?: (loaded: number) => void): Promise<void> {
+export async function copyChunks(record: FileRecord, blobs: Blob[], target: Uint8Array<ArrayBuffer>, chunks: number, onChunk?: (loaded: number) => void): Promise<Uint8Array<ArrayBuffer>> {
   const verify = cacheTuning().verifyChunks && record.chunkDigests.length >= chunks;
+  let bytes = target;
   for (let i = 0; i < chunks; i += 1) {
-    let bytes: Uint8Array<ArrayBuffer>;
+    const start = i * record.chunkSize;
     try {
-      bytes = new Uint8Array(await blobs[i].arrayBuffer());
+      bytes = await readBlobInto(blobs[i], bytes, start);
     } catch (cause) {
       throw new CorruptEntryError(`chunk ${i} cannot be read`, { cause });
     }
-    if (verify && record.chunkDigests[i] !== undefined && (await chunkDigest(bytes)) !== record.chunkDigests[i]) {
+    const chunk = bytes.subarray(start, start + blobs[i].size);
+    if (verify && record.chunkDigests[i] !== undefined && (await chunkDigest(chunk)) !== record.chunkDigests[i]) {
       throw new CorruptEntryError(`chunk ${i} fails its SHA-256`);
     }
-    target.set(bytes, i * record.chunkSize);
-    onChunk?.(i * record.chunkSize + bytes.length);
+    onChunk?.(start + chunk.length);
   }
+  return bytes;
 }
 
 /** The bytes of a complete stored file, checked; throws CorruptEntryError when any check fails. */
-export async function readStoredFile(record: FileRecord, onChunk?: (loaded: number) => void): Promise<Uint8Array> {
+export async function readStoredFile(record: FileRecord, onChunk?: (loaded: number) => void): Promise<Uint8Array<ArrayBuffer>> {
   const blobs = await checkStoredFile(record);
-  const target = new Uint8Array(record.size!);
-  await copyChunks(record, blobs, target, blobs.length, onChunk);
-  return target;
+  return copyChunks(record, blobs, new Uint8Array(record.size!), blobs.length, onChunk);
 }
