@@ -11,6 +11,7 @@ import type { SchedulerConfig } from '../schedulers/scheduler.ts';
 import { ClipTokenizer } from '../tokenizer/index.ts';
 import * as contracts from './contract.ts';
 import { externalDataLocations } from './onnx-external-data.ts';
+import { externalizeWeights, INLINE_WEIGHTS_PATH } from './onnx-inline-weights.ts';
 
 /** A network's session with the contract read from it. */
 export interface Network<C> { readonly session: Session; readonly contract: C }
@@ -76,8 +77,11 @@ function parseJson(source: string | undefined, label: string): Record<string, un
 async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelManifest, context: LoadContext): Promise<Session> {
   const bytes = await fetchModelFile(request(file, manifest), fetchOptions(context));
   let locations: string[];
+  let graph: Uint8Array | undefined;
   try {
     locations = file.externalData ? file.externalData.map((f) => f.path) : externalDataLocations(bytes);
+    // Embedded weights go to ORT as external data into these same bytes: half the peak memory (onnx-inline-weights.ts).
+    graph = externalizeWeights(bytes);
   } catch (cause) {
     throw new DiffusionError('model-load-failed', `The ${label} file is not a valid ONNX model (truncated or corrupt).`, { cause, details: { url: file.url } });
   }
@@ -86,7 +90,8 @@ async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelMani
     const ref = file.externalData?.find((f) => f.path === path) ?? { url: new URL(path, file.url).href };
     externalData.push({ path, data: await fetchModelFile(request(ref, manifest), fetchOptions(context)) });
   }
-  return createSession(bytes, { backend: context.backend, label, externalData: externalData.length ? externalData : undefined });
+  if (graph) externalData.push({ path: INLINE_WEIGHTS_PATH, data: bytes });
+  return createSession(graph ?? bytes, { backend: context.backend, label, externalData: externalData.length ? externalData : undefined });
 }
 
 async function readSettings(manifest: ModelManifest, context: Omit<LoadContext, 'backend'>) {

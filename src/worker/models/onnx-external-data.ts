@@ -10,7 +10,8 @@ const TENSOR_EXTERNAL_DATA = 13;
 const ENTRY_KEY = 1;
 const ENTRY_VALUE = 2;
 
-interface Field { readonly number: number; readonly start: number; readonly end: number; readonly wireType: number }
+/** One protobuf field: its number and wire type, where its key starts, and its payload `[start, end)`. */
+export interface Field { readonly number: number; readonly keyStart: number; readonly start: number; readonly end: number; readonly wireType: number }
 
 function readVarint(bytes: Uint8Array, position: number): [value: number, next: number] {
   let value = 0;
@@ -25,7 +26,7 @@ function readVarint(bytes: Uint8Array, position: number): [value: number, next: 
 }
 
 /** Yields the top-level fields of one protobuf message in bytes[start, end). */
-function* fields(bytes: Uint8Array, start: number, end: number): Generator<Field> {
+export function* fields(bytes: Uint8Array, start: number, end: number): Generator<Field> {
   let position = start;
   while (position < end) {
     const [key, afterKey] = readVarint(bytes, position);
@@ -42,7 +43,7 @@ function* fields(bytes: Uint8Array, start: number, end: number): Generator<Field
       fieldEnd = afterLength + length;
     } else throw new RangeError(`unsupported wire type ${wireType}`);
     if (fieldEnd > end) throw new RangeError('truncated field');
-    yield { number, start: fieldStart, end: fieldEnd, wireType };
+    yield { number, keyStart: position, start: fieldStart, end: fieldEnd, wireType };
     position = fieldEnd;
   }
 }
