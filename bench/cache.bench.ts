@@ -1,9 +1,12 @@
 // The model cache on a 512 MB synthetic ONNX model in headless Chromium: a cold load (download from a localhost
 // server into IndexedDB, assembled in memory) and a warm load (from IndexedDB, then up to a created ORT session),
 // in MB/s, with the peak resident memory of Chromium's processes. Targets: warm >= cold; peak <= 1.5 x the file.
-// Run: `npx tsx bench/cache.bench.ts` (not part of npm test; needs ~4 GB of free memory and disk).
+// Run: `npx tsx bench/cache.bench.ts` (not part of npm test; needs ~4 GB of free memory and disk);
+// `WD_BENCH_MB=128 npx tsx bench/cache.bench.ts` for a smaller file on a small machine.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -14,9 +17,11 @@ import { CHROMIUM_ARGS, machineLine } from './browser.ts';
 const MB = 2 ** 20;
 const { onnx } = createRequire(import.meta.url)('onnx-proto') as typeof import('onnx-proto');
 
-/** A valid ONNX model (y = x + w) whose one initializer makes the file about 512 MB. */
+const FILE_MB = Number(process.env.WD_BENCH_MB ?? 512);
+
+/** A valid ONNX model (y = x + w) whose one initializer makes the file about FILE_MB (512) MB. */
 function syntheticModel(): Buffer {
-  const n = (512 * MB) / 4 - 64;
+  const n = (FILE_MB * MB) / 4 - 64;
   const weights = new Float32Array(n);
   for (let i = 0; i < n; i += 1) weights[i] = (i % 1000) / 1000;
   const tensor = (name: string, dims: number) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: dims }] } } } });
@@ -51,27 +56,42 @@ async function startServer(model: Buffer, bundle: string) {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** Resident memory of Chromium's processes (KiB): all of them, and the renderers alone. */
-function chromiumRss(rootPid: number): { total: number; renderer: number } {
-  let total = 0;
-  let renderer = 0;
+/** Parent of each live process (other sessions' browsers run on the same machine and must not be counted). */
+function parents(): Map<number, number> {
+  const parent = new Map<number, number>();
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (Number(pid) !== rootPid && !cmdline.startsWith('/usr/lib/chromium/chromium')) continue;
-      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      // The command name may hold spaces and parentheses: the fields after the last ')' are fixed.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* the process ended */ }
+  }
+  return parent;
+}
+
+/** Resident memory (KiB) of our browser's process tree: all of it, and its renderers alone. */
+function chromiumRss(rootPid: number): { total: number; renderer: number } {
+  const parent = parents();
+  const ours = (pid: number) => {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parent.get(p)) if (p === rootPid) return true;
+    return false;
+  };
+  let total = 0;
+  let renderer = 0;
+  for (const pid of parent.keys()) {
+    if (!ours(pid)) continue;
+    try {
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
       total += rss;
-      if (cmdline.includes('--type=renderer')) renderer += rss;
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) renderer += rss;
     } catch { /* the process ended */ }
   }
   return { total, renderer };
 }
 
-/** Runs `task` while sampling memory every 20 ms; returns its result and the peak above the starting level. */
-async function withPeak<T>(pid: number, task: () => Promise<T>): Promise<{ result: T; total: number; renderer: number }> {
-  const base = chromiumRss(pid);
-  let peak = base;
+/** Runs `task` while sampling memory every 20 ms; returns its result and the peak above `base` (MB). */
+async function withPeak<T>(pid: number, base: { total: number; renderer: number }, task: () => Promise<T>): Promise<{ result: T; total: number; renderer: number }> {
+  let peak = chromiumRss(pid);
   const timer = setInterval(() => {
     const now = chromiumRss(pid);
     peak = { total: Math.max(peak.total, now.total), renderer: Math.max(peak.renderer, now.renderer) };
@@ -86,37 +106,65 @@ async function withPeak<T>(pid: number, task: () => Promise<T>): Promise<{ resul
 
 const model = syntheticModel();
 const sha256 = createHash('sha256').update(model).digest('hex');
-const bundle = (await build({ entryPoints: ['src/worker/cache/model-cache.ts'], bundle: true, format: 'esm', write: false, target: 'es2022' })).outputFiles[0].text;
+const entry = `export * from './src/worker/cache/model-cache.ts';
+export { externalizeWeights, INLINE_WEIGHTS_PATH } from './src/worker/models/onnx-inline-weights.ts';`;
+const bundle = (await build({ stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, format: 'esm', write: false, target: 'es2022' })).outputFiles[0].text;
 const { server, url } = await startServer(model, bundle);
-const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] });
-try {
-  const page = await browser.newPage();
+// One browser per case, on one profile (the warm cases read what the cold ones stored): a page in a browser that
+// ran an earlier case would share its renderer, WASM heap and not-yet-freed memory, and blur the peaks.
+const profile = mkdtempSync(join(tmpdir(), 'wd-cache-bench-'));
+
+/** A fresh browser with one page ready to run a case, and its root process id. */
+async function freshBrowser() {
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, userDataDir: profile,
+    args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'],
+  });
+  const [page] = await browser.pages();
   await page.goto(`${url}/bench/cache.html`);
   await page.waitForFunction('window.benchReady === true');
-  const pid = browser.process()!.pid!;
+  await page.evaluate('gc()');
+  return { browser, page, pid: browser.process()!.pid! };
+}
+
+type BenchWindow = { runLoad: (o: unknown) => Promise<{ loadMs: number }>; runSession: (o: { externalize: boolean }) => Promise<{ sessionMs: number }> };
+
+try {
   const sizeMb = model.length / MB;
   console.log(`machine: ${machineLine()}`);
-  console.log(`browser: ${await browser.version()}`);
+  const { browser: probe } = await freshBrowser();
+  console.log(`browser: ${await probe.version()}`);
+  await probe.close();
   console.log(`file: ${sizeMb.toFixed(1)} MB synthetic ONNX model (y = x + w)\n`);
-  console.log('phase | chunk MB | load ms | MB/s | to session ms | session MB/s | peak RSS delta MB (renderer / all Chromium) | x file');
+  console.log('Peaks are the renderer\'s resident memory above a fresh page\'s, as a multiple of the file: while loading the');
+  console.log('bytes, and until the ORT WASM session exists (ORT copies the model into its WASM heap and parses it there).\n');
+  console.log('phase | chunk MB | load ms | MB/s | to session ms | session MB/s | peak load x file | peak to session x file | all Chromium MB');
+  const only = process.env.WD_BENCH_CASES?.split(',').map(Number);
   const cases = [
     { phase: 'cold', chunkSize: 32 * MB, verifyChunks: true },
     { phase: 'warm', chunkSize: 32 * MB, verifyChunks: true },
+    { phase: 'warm', chunkSize: 32 * MB, verifyChunks: true, inlineWeights: true },
     { phase: 'warm', chunkSize: 32 * MB, verifyChunks: false },
     { phase: 'cold', chunkSize: 32 * MB, verifyChunks: true, sha256 },
     { phase: 'cold', chunkSize: 16 * MB, verifyChunks: true },
     { phase: 'warm', chunkSize: 16 * MB, verifyChunks: true },
     { phase: 'cold', chunkSize: 64 * MB, verifyChunks: true },
     { phase: 'warm', chunkSize: 64 * MB, verifyChunks: true },
-  ];
+  ].filter((_, i) => !only || only.includes(i));
   for (const options of cases) {
-    await page.evaluate('gc()');
-    const { result: r, total, renderer } = await withPeak(pid, () => page.evaluate((o) => (window as unknown as { runPhase: (o: unknown) => Promise<{ loadMs: number; sessionMs?: number }> }).runPhase(o), { ...options, size: model.length }));
-    const label = `${options.phase}${options.sha256 ? ' +sha256' : ''}${options.verifyChunks ? '' : ' (no chunk digests)'}`;
+    const { browser, page, pid } = await freshBrowser();
+    const base = chromiumRss(pid);
+    const load = await withPeak(pid, base, () => page.evaluate((o) => (window as unknown as BenchWindow).runLoad(o), { ...options, size: model.length }));
+    const externalize = !options.inlineWeights;
+    const session = options.phase === 'warm' ? await withPeak(pid, base, () => page.evaluate((o) => (window as unknown as BenchWindow).runSession(o), { externalize })) : undefined;
+    await browser.close();
+    const label = `${options.phase}${options.sha256 ? ' +sha256' : ''}${options.verifyChunks ? '' : ' (no chunk digests)'}${options.inlineWeights ? ' (model buffer to ORT as is)' : ''}`;
     const rate = (ms: number | undefined) => (ms === undefined ? '-' : (sizeMb / (ms / 1000)).toFixed(0));
-    console.log(`${label} | ${options.chunkSize / MB} | ${r.loadMs.toFixed(0)} | ${rate(r.loadMs)} | ${r.sessionMs?.toFixed(0) ?? '-'} | ${rate(r.sessionMs)} | ${renderer.toFixed(0)} / ${total.toFixed(0)} | ${(renderer / sizeMb).toFixed(2)}`);
+    const sessionMs = session ? load.result.loadMs + session.result.sessionMs : undefined;
+    const toSession = session ? Math.max(load.renderer, session.renderer) : undefined;
+    console.log(`${label} | ${options.chunkSize / MB} | ${load.result.loadMs.toFixed(0)} | ${rate(load.result.loadMs)} | ${sessionMs?.toFixed(0) ?? '-'} | ${rate(sessionMs)} | ${(load.renderer / sizeMb).toFixed(2)} | ${toSession === undefined ? '-' : (toSession / sizeMb).toFixed(2)} | ${Math.max(load.total, session?.total ?? 0).toFixed(0)}`);
   }
 } finally {
-  await browser.close();
   server.close();
+  rmSync(profile, { recursive: true, force: true });
 }
