@@ -12,7 +12,9 @@ export const CHROMIUM_ARGS = [
 /** Opens `path` of the repository in a fresh headless Chromium; call `close` when done. */
 export async function openBenchPage(path: string): Promise<{ browser: Browser; page: Page; close: () => Promise<void> }> {
   const { server, url } = await startStaticServer(process.cwd(), 0);
-  const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
+    // One software-WebGPU generation at 512x512 can take minutes; puppeteer's default gives up after 3.
+    protocolTimeout: 30 * 60_000 });
   const page = await browser.newPage();
   page.on('pageerror', (error) => console.error('page error:', error));
   await page.goto(`${url}/${path}`);

@@ -1,6 +1,7 @@
 // Per-stage timings of the whole pipeline on the tiny fixture models, on WASM and WebGPU in headless Chromium,
 // and the JavaScript overhead per denoising step for a 1x4x64x64 latent (512x512): the time between U-Net runs
-// not spent inside session.run. Target: at most 2 ms per step. Run: `npm run bench -- pipeline`.
+// not spent inside session.run. Target: at most 2 ms per step. Run: `npm run bench -- pipeline`, or
+// `npx tsx bench/pipeline.bench.ts 512 wasm` for the cases whose "label device" contains every word given.
 import { spawnSync } from 'node:child_process';
 import { machineLine, openBenchPage } from './browser.ts';
 
@@ -20,9 +21,13 @@ try {
     { label: 'tiny fp16 512x512, 4 steps, cfg 7.5', variant: 'olive-fp16', size: 512, steps: 4, guidanceScale: 7.5, runs: 2, devices: ['wasm'] },
   ];
   console.log('\ncase | device | load ms | encode ms | step ms | JS overhead ms/step | decode ms | total ms');
+  const filters = process.argv.slice(2);
   for (const { label, devices = ['wasm', 'webgpu'], ...options } of cases) {
     for (const device of devices) {
-      const r = await page.evaluate((o) => (window as unknown as { runBench: (o: unknown) => Promise<Record<string, number | string>> }).runBench(o), { ...options, device }) as Record<string, number>;
+      if (!filters.every((word) => `${label} ${device}`.includes(word))) continue;
+      // Software WebGPU (SwiftShader) needs minutes per 512x512 generation: one measured run after the warm-up.
+      const runs = device === 'webgpu' && options.size >= 512 ? 1 : options.runs;
+      const r = await page.evaluate((o) => (window as unknown as { runBench: (o: unknown) => Promise<Record<string, number | string>> }).runBench(o), { ...options, runs, device }) as Record<string, number>;
       const f = (n: number) => n.toFixed(2);
       console.log(`${label} | ${r.device} | ${f(r.loadMs)} | ${f(r.encode)} | ${f(r.step)} | ${f(r.stepOverhead)} | ${f(r.decode)} | ${f(r.total)}`);
     }
