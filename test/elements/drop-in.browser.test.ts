@@ -37,12 +37,16 @@ describe('drop-in <prompt-box for> + <diffusion-canvas>', () => {
 
     const css = canvas.shadowRoot!.querySelector('canvas[part="mask"]')!.getBoundingClientRect();
     stroke(canvas, [[css.width * 0.25, css.height * 0.25], [css.width * 0.6, css.height * 0.6]]);
+    const painted = canvas.mask!;
     const second = nextEvent<DiffusionCompleteEvent>(canvas, 'diffusion-complete');
     box.shadowRoot!.querySelector('textarea')!.focus();
     await sendKeys({ press: 'Enter' });
     const inpainted = await second;
     equal(inpainted.detail.mode, 'inpainting');
     ok(inpainted.detail.request.mask !== undefined && inpainted.detail.request.image !== undefined, 'image and mask sent');
+    const sent = inpainted.detail.request.mask as ImageData;
+    equal(sent.data.length, painted.data.length, 'the mask in the detail is intact (not transferred away)');
+    ok(sent.width === 64 && sent.data.every((v, k) => v === painted.data[k]), 'the mask sent is exactly the painted pixels');
     const after = shownPixels(canvas);
     // Far from the stroke the image is kept (the SDK composites outside the feathered mask).
     const i = (60 * 64 + 2) * 4;
