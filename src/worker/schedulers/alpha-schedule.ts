@@ -1,10 +1,13 @@
 /**
  * Pieces shared by the samplers that work on `alphas_cumprod` directly (DDPM, DDIM, PNDM, LCM): the denoised
- * estimate for each prediction type, in float32 as diffusers' torch scalars compute it, and the unsupported options.
+ * estimate for each prediction type, in float32 as diffusers' torch scalars compute it, the unsupported options,
+ * and their integer timesteps.
  */
 import { DiffusionError } from '../../sdk/errors.ts';
-import type { ResolvedConfig } from './config.ts';
+import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
+import type { SchedulerConfig } from './scheduler.ts';
 import { checkModelOutput, throwIfNaN } from './tensor-ops.ts';
+import { linspaceSpacing, roundHalfEven, spacedTimesteps } from './timesteps.ts';
 
 const f32 = Math.fround;
 
@@ -58,6 +61,17 @@ function x0V(modelOutput: Float32Array, sample: Float32Array, sqrtA: number, sqr
   return bad;
 }
 
+/** The resolved config of DDPM, DDIM or LCM (thresholding refused) and its checked `prediction_type`. */
+export function alphaConfig(
+  className: string,
+  defaults: Readonly<Record<string, unknown>>,
+  given: SchedulerConfig,
+): { config: ResolvedConfig; predictionType: string } {
+  const config = resolveConfig(className, defaults, given);
+  rejectThresholding(config);
+  return { config, predictionType: oneOf(config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']) };
+}
+
 /** Fails with `invalid-scheduler-config` for dynamic thresholding (Imagen's), which this port leaves out. */
 export function rejectThresholding(config: ResolvedConfig): void {
   if (config.thresholding !== true) return;
@@ -76,6 +90,14 @@ export function alphaAt(alphasCumprod: Float32Array, t: number, className: strin
     `${className}: timestep ${t} is not an integer training timestep in [0, ${alphasCumprod.length - 1}].`,
     { details: { timestep: t } },
   );
+}
+
+/** The integer training timesteps of `n` steps in the config's spacing, "linspace" rounded half to even (descending). */
+export function integerTimesteps(config: ResolvedConfig, n: number): number[] {
+  const numTrain = config.num_train_timesteps as number;
+  const spacing = config.timestep_spacing;
+  if (spacing === 'linspace') return linspaceSpacing(numTrain, n).map(roundHalfEven);
+  return spacedTimesteps(spacing, numTrain, n, config.steps_offset as number);
 }
 
 /**

@@ -4,12 +4,10 @@
  * Dynamic thresholding is left out (a config asking for it fails).
  */
 import type { TorchGenerator } from '../tensor/random.ts';
-import { alphaAt, checkTimestepRange, predictX0, rejectThresholding } from './alpha-schedule.ts';
-import { alphasCumprod, betasFor } from './betas.ts';
-import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { addNoiseAlpha, addScaled, axpby, checkPrepared, checkStepLengths, checkSteps, clampInPlace, randn } from './tensor-ops.ts';
-import { linspaceSpacing, roundHalfEven, spacedTimesteps } from './timesteps.ts';
+import { alphaConfig, predictX0 } from './alpha-schedule.ts';
+import { AlphaScheduler } from './alpha-scheduler.ts';
+import type { SchedulerConfig } from './scheduler.ts';
+import { addScaled, axpby, checkPrepared, checkStepLengths, clampInPlace, randn } from './tensor-ops.ts';
 
 const f32 = Math.fround;
 
@@ -23,57 +21,24 @@ export const DDIM_DEFAULTS = Object.freeze({
 });
 
 /** DDIM: deterministic for `eta = 0`, DDPM-like for `eta = 1`. */
-export class DDIMScheduler implements Scheduler {
-  readonly config: ResolvedConfig;
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  readonly sigmas: readonly number[] = Object.freeze([]);
-  readonly #alphasCumprod: Float32Array;
-  readonly #finalAlphaCumprod: number;
-  readonly #predictionType: string;
-  #timesteps: readonly number[] = [];
-  #numInferenceSteps = 0;
-
+export class DDIMScheduler extends AlphaScheduler {
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
-  constructor(config: SchedulerConfig = {}) {
-    this.config = resolveConfig('DDIMScheduler', DDIM_DEFAULTS, config);
-    rejectThresholding(this.config);
-    this.#predictionType = oneOf(this.config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']);
-    this.#alphasCumprod = alphasCumprod(betasFor(this.config));
-    this.#finalAlphaCumprod = this.config.set_alpha_to_one === true ? 1 : this.#alphasCumprod[0]!;
-  }
-
-  get timesteps(): readonly number[] {
-    return this.#timesteps;
-  }
-
-  setTimesteps(numInferenceSteps: number): void {
-    const numTrain = this.config.num_train_timesteps as number;
-    checkSteps(numInferenceSteps, numTrain, 'DDIMScheduler');
-    const spacing = this.config.timestep_spacing;
-    const timesteps = spacing === 'linspace'
-      ? linspaceSpacing(numTrain, numInferenceSteps).map(roundHalfEven)
-      : spacedTimesteps(spacing, numTrain, numInferenceSteps, this.config.steps_offset as number);
-    checkTimestepRange(timesteps, numTrain, 'DDIMScheduler');
-    this.#timesteps = Object.freeze(timesteps);
-    this.#numInferenceSteps = numInferenceSteps;
-  }
-
-  scaleModelInput(sample: Float32Array, _timestep: number): Float32Array {
-    return sample;
+  constructor(given: SchedulerConfig = {}) {
+    const { config, predictionType } = alphaConfig('DDIMScheduler', DDIM_DEFAULTS, given);
+    super(config, predictionType);
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
-    checkPrepared(this.#numInferenceSteps > 0, 'DDIMScheduler');
+    checkPrepared(this.numInferenceSteps > 0, 'DDIMScheduler');
     checkStepLengths(modelOutput, sample);
-    const prevT = timestep - Math.floor((this.config.num_train_timesteps as number) / this.#numInferenceSteps);
-    const a = alphaAt(this.#alphasCumprod, timestep, 'DDIMScheduler');
-    const aPrev = prevT >= 0 ? alphaAt(this.#alphasCumprod, prevT, 'DDIMScheduler') : this.#finalAlphaCumprod;
+    const prevT = timestep - Math.floor((this.config.num_train_timesteps as number) / this.numInferenceSteps);
+    const a = this.alphaAt(timestep);
+    const aPrev = this.alphaPrev(prevT);
     const b = f32(1 - a);
     const sqrtA = f32(Math.sqrt(a));
     const sqrtB = f32(Math.sqrt(b));
     const n = sample.length;
-    const x0 = predictX0(this.#predictionType, modelOutput, sample, a, new Float32Array(n));
+    const x0 = predictX0(this.predictionType, modelOutput, sample, a, new Float32Array(n));
     let eps = this.#predictEpsilon(modelOutput, sample, x0, sqrtA, sqrtB);
     if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
     if (this.config.use_clipped_model_output === true) eps = epsilonFromX0(sample, x0, sqrtA, sqrtB);
@@ -89,7 +54,7 @@ export class DDIMScheduler implements Scheduler {
 
   /** The noise estimate for the direction term, per prediction type (from the unclipped x0). */
   #predictEpsilon(mo: Float32Array, s: Float32Array, x0: Float32Array, sqrtA: number, sqrtB: number): Float32Array {
-    const type = this.#predictionType;
+    const type = this.predictionType;
     if (type === 'sample') return epsilonFromX0(s, x0, sqrtA, sqrtB);
     if (type === 'v_prediction') {
       const eps = new Float32Array(mo.length);
@@ -97,10 +62,6 @@ export class DDIMScheduler implements Scheduler {
       return eps;
     }
     return mo;
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
-    return addNoiseAlpha(original, noise, alphaAt(this.#alphasCumprod, timestep, 'DDIMScheduler'));
   }
 }
 

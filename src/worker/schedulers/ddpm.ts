@@ -3,14 +3,11 @@
  * variance types. Dynamic thresholding is left out (a config asking for it fails).
  */
 import type { TorchGenerator } from '../tensor/random.ts';
-import { alphaAt, checkTimestepRange, predictX0, rejectThresholding } from './alpha-schedule.ts';
-import { alphasCumprod, betasFor } from './betas.ts';
-import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import {
-  addNoiseAlpha, addScaled, axpby, checkPrepared, checkStepLengths, checkSteps, clampInPlace, randn,
-} from './tensor-ops.ts';
-import { linspaceSpacing, roundHalfEven, spacedTimesteps } from './timesteps.ts';
+import { alphaConfig, predictX0 } from './alpha-schedule.ts';
+import { AlphaScheduler } from './alpha-scheduler.ts';
+import { oneOf } from './config.ts';
+import type { SchedulerConfig } from './scheduler.ts';
+import { addScaled, axpby, checkPrepared, checkStepLengths, clampInPlace, randn } from './tensor-ops.ts';
 
 const f32 = Math.fround;
 
@@ -26,59 +23,31 @@ export const DDPM_DEFAULTS = Object.freeze({
 const VARIANCE_TYPES = ['fixed_small', 'fixed_small_log', 'fixed_large'] as const;
 
 /** Denoising diffusion probabilistic models: stochastic, one fresh noise draw per step except at t = 0. */
-export class DDPMScheduler implements Scheduler {
-  readonly config: ResolvedConfig;
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  readonly sigmas: readonly number[] = Object.freeze([]);
-  readonly #alphasCumprod: Float32Array;
-  readonly #predictionType: string;
+export class DDPMScheduler extends AlphaScheduler {
   readonly #varianceType: (typeof VARIANCE_TYPES)[number];
-  #timesteps: readonly number[] = [];
-  #numInferenceSteps = 0;
 
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
-  constructor(config: SchedulerConfig = {}) {
-    this.config = resolveConfig('DDPMScheduler', DDPM_DEFAULTS, config);
-    rejectThresholding(this.config);
-    this.#predictionType = oneOf(this.config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']);
+  constructor(given: SchedulerConfig = {}) {
+    const { config, predictionType } = alphaConfig('DDPMScheduler', DDPM_DEFAULTS, given);
     // "learned" and "learned_range" need a model that also predicts its variance (twice the channels).
-    this.#varianceType = oneOf(this.config, 'variance_type', VARIANCE_TYPES);
-    this.#alphasCumprod = alphasCumprod(betasFor(this.config));
-  }
-
-  get timesteps(): readonly number[] {
-    return this.#timesteps;
-  }
-
-  setTimesteps(numInferenceSteps: number): void {
-    const numTrain = this.config.num_train_timesteps as number;
-    checkSteps(numInferenceSteps, numTrain, 'DDPMScheduler');
-    const spacing = this.config.timestep_spacing;
-    const timesteps = spacing === 'linspace'
-      ? linspaceSpacing(numTrain, numInferenceSteps).map(roundHalfEven)
-      : spacedTimesteps(spacing, numTrain, numInferenceSteps, this.config.steps_offset as number);
-    checkTimestepRange(timesteps, numTrain, 'DDPMScheduler');
-    this.#timesteps = Object.freeze(timesteps);
-    this.#numInferenceSteps = numInferenceSteps;
-  }
-
-  scaleModelInput(sample: Float32Array, _timestep: number): Float32Array {
-    return sample;
+    const varianceType = oneOf(config, 'variance_type', VARIANCE_TYPES);
+    super(config, predictionType);
+    this.#varianceType = varianceType;
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
-    checkPrepared(this.#numInferenceSteps > 0, 'DDPMScheduler');
+    checkPrepared(this.numInferenceSteps > 0, 'DDPMScheduler');
     checkStepLengths(modelOutput, sample);
     const t = timestep;
-    const prevT = t - Math.floor((this.config.num_train_timesteps as number) / this.#numInferenceSteps);
-    const a = this.#alphaAt(t);
-    const aPrev = prevT >= 0 ? this.#alphaAt(prevT) : 1;
+    const prevT = t - Math.floor((this.config.num_train_timesteps as number) / this.numInferenceSteps);
+    const a = this.alphaAt(t);
+    // DDPM has no `set_alpha_to_one`: before the first timestep the product is 1.
+    const aPrev = prevT >= 0 ? this.alphaAt(prevT) : 1;
     const b = f32(1 - a);
     const bPrev = f32(1 - aPrev);
     const currentAlpha = f32(a / aPrev);
     const currentBeta = f32(1 - currentAlpha);
-    const x0 = predictX0(this.#predictionType, modelOutput, sample, a, new Float32Array(sample.length));
+    const x0 = predictX0(this.predictionType, modelOutput, sample, a, new Float32Array(sample.length));
     if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
     const x0Coeff = f32(f32(f32(Math.sqrt(aPrev)) * currentBeta) / b);
     const sampleCoeff = f32(f32(f32(Math.sqrt(currentAlpha)) * bPrev) / b);
@@ -100,13 +69,5 @@ export class DDPMScheduler implements Scheduler {
       case 'fixed_large':
         return f32(Math.sqrt(currentBeta));
     }
-  }
-
-  #alphaAt(t: number): number {
-    return alphaAt(this.#alphasCumprod, t, 'DDPMScheduler');
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
-    return addNoiseAlpha(original, noise, this.#alphaAt(timestep));
   }
 }

@@ -5,11 +5,10 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
-import { alphaAt, predictX0, rejectThresholding } from './alpha-schedule.ts';
-import { alphasCumprod, betasFor } from './betas.ts';
-import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { addNoiseAlpha, axpby, checkPrepared, checkStepLengths, checkSteps, clampInPlace, randn } from './tensor-ops.ts';
+import { alphaConfig, predictX0 } from './alpha-schedule.ts';
+import { AlphaScheduler } from './alpha-scheduler.ts';
+import type { SchedulerConfig } from './scheduler.ts';
+import { axpby, checkPrepared, checkStepLengths, checkSteps, clampInPlace, randn } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
 const f32 = Math.fround;
@@ -26,32 +25,17 @@ export const LCM_DEFAULTS = Object.freeze({
 });
 
 /** Latent consistency model sampling: few steps (typically 2-8), stochastic between steps. */
-export class LCMScheduler implements Scheduler {
-  readonly config: ResolvedConfig;
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  readonly sigmas: readonly number[] = Object.freeze([]);
-  readonly #alphasCumprod: Float32Array;
-  readonly #finalAlphaCumprod: number;
-  readonly #predictionType: string;
-  #timesteps: readonly number[] = [];
+export class LCMScheduler extends AlphaScheduler {
   #stepIndex: number | null = null;
 
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
-  constructor(config: SchedulerConfig = {}) {
-    this.config = resolveConfig('LCMScheduler', LCM_DEFAULTS, config);
-    rejectThresholding(this.config);
-    this.#predictionType = oneOf(this.config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']);
-    this.#alphasCumprod = alphasCumprod(betasFor(this.config));
-    this.#finalAlphaCumprod = this.config.set_alpha_to_one === true ? 1 : this.#alphasCumprod[0]!;
-  }
-
-  get timesteps(): readonly number[] {
-    return this.#timesteps;
+  constructor(given: SchedulerConfig = {}) {
+    const { config, predictionType } = alphaConfig('LCMScheduler', LCM_DEFAULTS, given);
+    super(config, predictionType);
   }
 
   /** LCM's schedule: every `skip`-th of the `original_inference_steps` training-time timesteps, from the end. */
-  setTimesteps(numInferenceSteps: number): void {
+  override setTimesteps(numInferenceSteps: number): void {
     const numTrain = this.config.num_train_timesteps as number;
     const original = this.config.original_inference_steps as number;
     checkSteps(numInferenceSteps, Math.min(numTrain, original), 'LCMScheduler');
@@ -63,37 +47,29 @@ export class LCMScheduler implements Scheduler {
     const skip = Math.floor(origin.length / numInferenceSteps);
     const timesteps: number[] = [];
     for (let i = origin.length - 1; i >= 0 && timesteps.length < numInferenceSteps; i -= skip) timesteps.push(origin[i]!);
-    this.#timesteps = Object.freeze(timesteps);
+    this.startRun(timesteps, numInferenceSteps);
     this.#stepIndex = null;
   }
 
-  scaleModelInput(sample: Float32Array, _timestep: number): Float32Array {
-    return sample;
-  }
-
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
-    checkPrepared(this.#timesteps.length > 0, 'LCMScheduler');
+    checkPrepared(this.timesteps.length > 0, 'LCMScheduler');
     checkStepLengths(modelOutput, sample);
-    this.#stepIndex ??= initStepIndex(this.#timesteps, timestep);
+    this.#stepIndex ??= initStepIndex(this.timesteps, timestep);
     const index = this.#stepIndex;
-    const prevT = index + 1 < this.#timesteps.length ? this.#timesteps[index + 1]! : timestep;
-    const a = alphaAt(this.#alphasCumprod, timestep, 'LCMScheduler');
-    const aPrev = prevT >= 0 ? alphaAt(this.#alphasCumprod, prevT, 'LCMScheduler') : this.#finalAlphaCumprod;
+    const prevT = index + 1 < this.timesteps.length ? this.timesteps[index + 1]! : timestep;
+    const a = this.alphaAt(timestep);
+    const aPrev = this.alphaPrev(prevT);
     const { cSkip, cOut } = boundaryScalings(timestep, this.config.timestep_scaling as number);
     const n = sample.length;
-    const x0 = predictX0(this.#predictionType, modelOutput, sample, a, new Float32Array(n));
+    const x0 = predictX0(this.predictionType, modelOutput, sample, a, new Float32Array(n));
     if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
     // x0 is this step's own scratch, so the result can overwrite it: one allocation per step.
     const denoised = axpby(cOut, x0, cSkip, sample, x0);
     this.#stepIndex += 1;
     // diffusers 0.24 draws no noise on the last step.
-    if (index === this.#timesteps.length - 1) return denoised;
+    if (index === this.timesteps.length - 1) return denoised;
     const noise = randn(n, generator);
     return axpby(Math.sqrt(aPrev), denoised, Math.sqrt(f32(1 - aPrev)), noise, denoised);
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
-    return addNoiseAlpha(original, noise, alphaAt(this.#alphasCumprod, timestep, 'LCMScheduler'));
   }
 }
 

@@ -5,12 +5,11 @@
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
-import { alphaAt, checkTimestepRange } from './alpha-schedule.ts';
-import { alphasCumprod, betasFor } from './betas.ts';
-import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { addNoiseAlpha, checkPrepared, checkStepInputs, checkSteps } from './tensor-ops.ts';
-import { linspaceSpacing, roundHalfEven, spacedTimesteps } from './timesteps.ts';
+import { checkTimestepRange, integerTimesteps } from './alpha-schedule.ts';
+import { AlphaScheduler } from './alpha-scheduler.ts';
+import { oneOf, resolveConfig } from './config.ts';
+import type { SchedulerConfig } from './scheduler.ts';
+import { checkPrepared, checkStepInputs, checkSteps } from './tensor-ops.ts';
 
 const f32 = Math.fround;
 const PNDM_ORDER = 4;
@@ -23,38 +22,25 @@ export const PNDM_DEFAULTS = Object.freeze({
 });
 
 /** PLMS / PNDM: deterministic multistep sampling on alphas_cumprod. */
-export class PNDMScheduler implements Scheduler {
-  readonly config: ResolvedConfig;
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  readonly sigmas: readonly number[] = Object.freeze([]);
-  readonly #alphasCumprod: Float32Array;
-  readonly #finalAlphaCumprod: number;
-  #timesteps: readonly number[] = [];
+export class PNDMScheduler extends AlphaScheduler {
   #prkCount = 0;
-  #numInferenceSteps = 0;
   #counter = 0;
   #ets: Float32Array[] = [];
   #curSample: Float32Array | null = null;
   #curModelOutput: Float32Array | null = null;
 
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
-  constructor(config: SchedulerConfig = {}) {
-    this.config = resolveConfig('PNDMScheduler', PNDM_DEFAULTS, config);
+  constructor(given: SchedulerConfig = {}) {
+    const config = resolveConfig('PNDMScheduler', PNDM_DEFAULTS, given);
     // diffusers' PNDM supports only epsilon and v-prediction.
-    oneOf(this.config, 'prediction_type', ['epsilon', 'v_prediction']);
-    this.#alphasCumprod = alphasCumprod(betasFor(this.config));
-    this.#finalAlphaCumprod = this.config.set_alpha_to_one === true ? 1 : this.#alphasCumprod[0]!;
+    super(config, oneOf(config, 'prediction_type', ['epsilon', 'v_prediction']));
   }
 
-  get timesteps(): readonly number[] {
-    return this.#timesteps;
-  }
-
-  setTimesteps(numInferenceSteps: number): void {
+  override setTimesteps(numInferenceSteps: number): void {
     const numTrain = this.config.num_train_timesteps as number;
     checkSteps(numInferenceSteps, numTrain, 'PNDMScheduler');
-    const base = ascendingTimesteps(this.config, numTrain, numInferenceSteps);
+    // PNDM builds the spacing's timesteps ascending.
+    const base = integerTimesteps(this.config, numInferenceSteps).reverse();
     let prk: number[] = [];
     let plms: number[];
     if (this.config.skip_prk_steps === true) {
@@ -67,21 +53,16 @@ export class PNDMScheduler implements Scheduler {
       plms = base.slice(0, -3).reverse();
     }
     checkTimestepRange([...prk, ...plms], numTrain, 'PNDMScheduler');
-    this.#timesteps = Object.freeze([...prk, ...plms]);
+    this.startRun([...prk, ...plms], numInferenceSteps);
     this.#prkCount = prk.length;
-    this.#numInferenceSteps = numInferenceSteps;
     this.#counter = 0;
     this.#ets = [];
     this.#curSample = null;
     this.#curModelOutput = null;
   }
 
-  scaleModelInput(sample: Float32Array, _timestep: number): Float32Array {
-    return sample;
-  }
-
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, _generator?: TorchGenerator): Float32Array {
-    checkPrepared(this.#numInferenceSteps > 0, 'PNDMScheduler');
+    checkPrepared(this.numInferenceSteps > 0, 'PNDMScheduler');
     checkStepInputs(modelOutput, sample);
     const prev = this.#counter < this.#prkCount && this.config.skip_prk_steps !== true
       ? this.#stepPrk(modelOutput, timestep, sample)
@@ -92,9 +73,9 @@ export class PNDMScheduler implements Scheduler {
 
   /** A Runge–Kutta warm-up call: accumulates the 1/6, 1/3, 1/3, 1/6 weighted outputs over four calls. */
   #stepPrk(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
-    const ratio = Math.floor((this.config.num_train_timesteps as number) / this.#numInferenceSteps);
+    const ratio = Math.floor((this.config.num_train_timesteps as number) / this.numInferenceSteps);
     const prevT = timestep - (this.#counter % 2 ? 0 : Math.floor(ratio / 2));
-    const t = this.#timesteps[Math.floor(this.#counter / 4) * 4]!;
+    const t = this.timesteps[Math.floor(this.#counter / 4) * 4]!;
     const phase = this.#counter % 4;
     let output = modelOutput;
     const acc = this.#curModelOutput;
@@ -116,7 +97,7 @@ export class PNDMScheduler implements Scheduler {
     if (this.config.skip_prk_steps !== true && this.#ets.length < 3) {
       throw new DiffusionError('invalid-argument', 'PNDMScheduler: PLMS needs the Runge-Kutta warm-up steps first.');
     }
-    const ratio = Math.floor((this.config.num_train_timesteps as number) / this.#numInferenceSteps);
+    const ratio = Math.floor((this.config.num_train_timesteps as number) / this.numInferenceSteps);
     let t = timestep;
     let prevT = timestep - ratio;
     if (this.#counter !== 1) {
@@ -143,12 +124,12 @@ export class PNDMScheduler implements Scheduler {
 
   /** Formula (9) of the PNDM paper: the sample at `prevT` from the one at `t` and the noise estimate. */
   #prevSample(sample: Float32Array, t: number, prevT: number, modelOutput: Float32Array): Float32Array {
-    const a = alphaAt(this.#alphasCumprod, t, 'PNDMScheduler');
-    const aPrev = prevT >= 0 ? alphaAt(this.#alphasCumprod, prevT, 'PNDMScheduler') : this.#finalAlphaCumprod;
+    const a = this.alphaAt(t);
+    const aPrev = this.alphaPrev(prevT);
     const b = f32(1 - a);
     const bPrev = f32(1 - aPrev);
     let eps = modelOutput;
-    if (this.config.prediction_type === 'v_prediction') {
+    if (this.predictionType === 'v_prediction') {
       const sa = f32(Math.sqrt(a));
       const sb = f32(Math.sqrt(b));
       eps = modelOutput.map((v, i) => f32(sa * v) + f32(sb * sample[i]!));
@@ -162,16 +143,6 @@ export class PNDMScheduler implements Scheduler {
     }
     return prev;
   }
-
-  addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
-    return addNoiseAlpha(original, noise, alphaAt(this.#alphasCumprod, timestep, 'PNDMScheduler'));
-  }
-}
-
-/** PNDM's `_timesteps`: the spacing's timesteps in ascending order (PNDM builds them that way round). */
-function ascendingTimesteps(config: ResolvedConfig, numTrain: number, n: number): number[] {
-  if (config.timestep_spacing === 'linspace') return linspaceSpacing(numTrain, n).map(roundHalfEven).reverse();
-  return spacedTimesteps(config.timestep_spacing, numTrain, n, config.steps_offset as number).reverse();
 }
 
 /** The Adams–Bashforth combination of the last 2, 3 or 4 outputs, in diffusers' float32 operation order. */
