@@ -3,15 +3,25 @@
  * cancelled or failed request leaves the worker ready for the next one.
  */
 import { transfer } from 'comlink';
-import { abortError, DiffusionError } from '../sdk/errors.ts';
+import { abortError, DiffusionError, isDiffusionError } from '../sdk/errors.ts';
 import { validateRequest } from '../sdk/validate.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels, type CachedModel, type CacheUsage } from './cache/model-cache.ts';
-import { loadModel, prefetchModel, type LoadedModel } from './models/load-model.ts';
+import { loadModel, prefetchModel, type LoadContext, type LoadedModel } from './models/load-model.ts';
 import { resolveSource } from './models/resolve-source.ts';
-import type { GenerateRequest, LoadedModelInfo, LoadOptions, ModelSource, Progress, WorkerResult } from './protocol.ts';
+import type { GenerateRequest, LoadedModelInfo, LoadOptions, ModelManifest, ModelSource, Progress, WorkerResult } from './protocol.ts';
 import { generate } from './pipelines/generate.ts';
 import { yieldToEventLoop, type RunContext } from './pipelines/run-context.ts';
 import { configureRuntime, resolveBackend } from './runtime/ort.ts';
+
+/** Loads `manifest`, or its `fallback` where an fp16 model meets an adapter without `shader-f16`. */
+async function loadWithFallback(manifest: ModelManifest, context: LoadContext, origin: string | undefined): Promise<LoadedModel> {
+  try {
+    return await loadModel(manifest, context);
+  } catch (error) {
+    if (!manifest.fallback || !isDiffusionError(error, 'fp16-unsupported')) throw error;
+    return loadModel(resolveSource(manifest.fallback, origin), context);
+  }
+}
 
 /** A progress callback proxied from the main thread. */
 export type ProgressCallback = (progress: Progress) => void;
@@ -26,11 +36,11 @@ export class WorkerApi {
     const controller = this.#track(id);
     try {
       configureRuntime(options);
-      const manifest = resolveSource(source, options.origin);
       const { backend } = await resolveBackend(options.device);
       await this.#model?.release();
       this.#model = undefined;
-      this.#model = await loadModel(manifest, { backend, signal: controller.signal, onProgress: (p) => onProgress?.(p) });
+      const context = { backend, signal: controller.signal, onProgress: (p: Progress) => onProgress?.(p) };
+      this.#model = await loadWithFallback(resolveSource(source, options.origin), context, options.origin);
       onProgress?.({ phase: 'ready', device: backend });
       return this.#info(this.#model);
     } finally {

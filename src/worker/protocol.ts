@@ -53,6 +53,11 @@ export interface ModelManifest {
   /** Overrides: the tokenizer's pad id (49407 for SD 1.x, 0 for SD 2.x / Turbo) and the VAE scaling factor. */
   readonly padTokenId?: number;
   readonly scalingFactor?: number;
+  /**
+   * Loaded instead where this model cannot run here: typically the fp32 export of an fp16 model, for WebGPU
+   * adapters without `shader-f16`. Without one, such an adapter fails with `fp16-unsupported`.
+   */
+  readonly fallback?: ModelSource;
   /** Sensible request defaults for this model (SD-Turbo: 1 step, guidance 0). */
   readonly defaults?: Partial<Pick<GenerateRequest, 'steps' | 'guidanceScale' | 'width' | 'height' | 'scheduler'>>;
 }

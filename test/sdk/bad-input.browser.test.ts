@@ -92,6 +92,22 @@ describe('bad input', () => {
     await rejectsWithCode(load('olive-fp16', { device: 'webgpu' }), 'fp16-unsupported');
   });
 
+  it('... unless the manifest offers a fallback (an fp32 export), which is loaded instead', async () => {
+    const file = (path: string) => ({ url: fixture('olive-fp16', path) });
+    const model = {
+      id: 'fp16-with-fallback', textEncoder: file('text_encoder/model.onnx'), unet: file('unet/model.onnx'),
+      vaeDecoder: file('vae_decoder/model.onnx'), vocab: file('tokenizer/vocab.json'), merges: file('tokenizer/merges.txt'),
+      fallback: modelUrl('web-int64'),
+    };
+    const gpu = await createDiffusion({ model, device: 'webgpu' });
+    try {
+      equal(gpu.model.dtype, 'float32');
+      equal(gpu.model.device, 'webgpu');
+    } finally {
+      await gpu.dispose();
+    }
+  });
+
   it('the same Diffusion still generates after all of that', async () => {
     const result = await diffusion.generate(smallRequest);
     equal(result.image.width, 64);
