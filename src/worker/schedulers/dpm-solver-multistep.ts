@@ -1,7 +1,7 @@
 /**
  * DPMSolverMultistepScheduler of diffusers 0.24.0: DPM-Solver / DPM-Solver++ and their SDE variants, orders 1-3.
  * `thresholding` is not implemented (it only suits pixel-space models). The pieces its relatives share live in
- * multistep-common.ts and multistep-schedule.ts.
+ * multistep-common.ts, multistep-schedule.ts and vp-solver-scheduler.ts.
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';

@@ -1,7 +1,8 @@
 /**
  * Pure pieces the VP-type solvers share (multistep and singlestep DPM-Solver, UniPC, DEIS, KDPM2): the
- * alpha/sigma/lambda of a sigma, DPM-Solver's update coefficients, model-output conversion, config helpers,
- * forward noising, and the weighted element-wise sum their updates are made of.
+ * alpha/sigma/lambda of a sigma, DPM-Solver's update coefficients, model-output conversion, config helpers (the
+ * shared default keys, checks and renaming), forward noising, and the weighted element-wise sum their updates are
+ * made of.
  */
 import { DiffusionError } from '../../sdk/errors.ts';
 import { alphasCumprod, betasFor } from './betas.ts';
