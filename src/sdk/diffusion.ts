@@ -7,7 +7,7 @@ import { proxy, transfer } from 'comlink';
 import { abortError, DiffusionError, isDiffusionError } from './errors.ts';
 import { toImageData, type ImageSource } from './image-input.ts';
 import { toGenerateResult, type GenerateResult } from './result.ts';
-import { validateRequest } from './validate.ts';
+import { randomSeed, validateRequest } from './validate.ts';
 import { WorkerClient, type WorkerFactory } from './worker-client.ts';
 import type { Device, GenerateRequest, LoadedModelInfo, ModelSource, Progress } from '../worker/protocol.ts';
 
@@ -28,6 +28,9 @@ export interface DiffusionSetup {
 }
 
 let nextRequestId = 1;
+
+/** The most images one `generateBatch` call makes. */
+const BATCH_LIMIT = 100;
 
 /** A request whose `image` and `mask` may be any {@link ImageSource}. */
 export type GenerateInput = Omit<GenerateRequest, 'image' | 'mask'> & { readonly image?: ImageSource; readonly mask?: ImageSource };
@@ -103,6 +106,26 @@ export class Diffusion {
     const run = this.#queue.then(() => this.#run(prepared, options));
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Generates `count` images one after another, image i with seed `seed + i` (AUTOMATIC1111's batch count;
+   * one random seed is drawn when the request gives none), so any image of a batch can be made again alone.
+   * `onImage` sees each result as it is ready; cancelling rejects the whole batch with an AbortError.
+   */
+  async generateBatch(request: GenerateInput, count: number, options: RunOptions & { readonly onImage?: (result: GenerateResult, index: number) => void } = {}): Promise<GenerateResult[]> {
+    if (!Number.isInteger(count) || count < 1 || count > BATCH_LIMIT) {
+      throw new DiffusionError('invalid-argument', `count must be an integer from 1 to ${BATCH_LIMIT}; got ${String(count)}.`, { details: { count } });
+    }
+    const first = request?.seed ?? randomSeed();
+    const results: GenerateResult[] = [];
+    for (let i = 0; i < count; i += 1) {
+      // Seeds wrap at 2^32 as torch's manual_seed keeps the low 32 bits.
+      const result = await this.generate({ ...request, seed: (first + i) % 2 ** 32 }, options);
+      results.push(result);
+      options.onImage?.(result, i);
+    }
+    return results;
   }
 
   /** Ends the worker and rejects anything pending or queued. */

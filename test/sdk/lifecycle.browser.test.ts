@@ -1,4 +1,4 @@
-// Cancellation, queueing, dispose, and recovery from a crashed worker or a lost GPU device.
+// Cancellation, queueing, batches, dispose, and recovery from a crashed worker or a lost GPU device.
 import { equal, ok, rejectsWithAbort, rejectsWithCode } from '../helpers/assert.ts';
 import { load, smallRequest, varies } from '../helpers/models.ts';
 
@@ -27,6 +27,23 @@ describe('lifecycle', () => {
       ok(steps < 40, `stopped after ${steps} steps`);
       const result = await diffusion.generate(smallRequest);
       ok(varies(result.image));
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+
+  it('generateBatch makes image i with seed + i, each the same as generating it alone', async () => {
+    const diffusion = await load('web-int64');
+    try {
+      const seen: number[] = [];
+      const batch = await diffusion.generateBatch(smallRequest, 3, { onImage: (_, i) => seen.push(i) });
+      equal(batch.map((r) => r.seed).join(), '42,43,44');
+      equal(seen.join(), '0,1,2');
+      const alone = await diffusion.generate({ ...smallRequest, seed: 43 });
+      ok(alone.image.data.every((v, i) => v === batch[1].image.data[i]), 'the second image is seed 43 alone');
+      await rejectsWithCode(diffusion.generateBatch(smallRequest, 0), 'invalid-argument');
+      const wrapped = await diffusion.generateBatch({ ...smallRequest, seed: 2 ** 32 - 1, steps: 1 }, 2);
+      equal(wrapped.map((r) => r.seed).join(), `${2 ** 32 - 1},0`);
     } finally {
       await diffusion.dispose();
     }
