@@ -7,7 +7,7 @@
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { DiffusionError } from '../../sdk/errors.ts';
-import { fromFloat16Bits } from '../tensor/float16.ts';
+import { widenFloat16 } from '../tensor/float16.ts';
 
 /** A created ONNX session (opaque outside this module). */
 export type Session = ort.InferenceSession;
@@ -165,7 +165,7 @@ export async function runSession(session: Session, feeds: Record<string, OrtTens
 export function floatData(tensor: OrtTensor): Float32Array {
   const data = tensor.data as unknown;
   if (data instanceof Float32Array) return data;
-  if (data instanceof Uint16Array) return fromFloat16Bits(data);
+  if (tensor.type === 'float16') return widenFloat16(data as Uint16Array);
   if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
   throw new DiffusionError('model-contract', `Expected a float tensor, got ${tensor.type}.`);
 }

@@ -26,6 +26,15 @@ export function fromFloat16Bits(bits: Uint16Array): Float32Array {
   return new Float32Array(new NativeFloat16(bits.buffer, bits.byteOffset, bits.length) as ArrayLike<number>);
 }
 
+/**
+ * Widens a float16 tensor's data to float32: onnxruntime-web hands float16 outputs over as a `Float16Array`
+ * where the browser has one (a generic `Float32Array.from` over it is an iterator call per value), else as bits.
+ */
+export function widenFloat16(data: Uint16Array | ArrayLike<number>): Float32Array {
+  if (data instanceof Uint16Array) return fromFloat16Bits(data);
+  return new Float32Array(data);
+}
+
 /** {@link toFloat16Bits} without `Float16Array` (exported for the tests that compare the two). */
 export function toFloat16BitsPortable(values: Float32Array): Uint16Array {
   const out = new Uint16Array(values.length);
