@@ -137,7 +137,8 @@ try {
   await probe.close();
   console.log(`file: ${sizeMb.toFixed(1)} MB synthetic ONNX model (y = x + w)\n`);
   console.log('Peaks are the renderer\'s resident memory above a fresh page\'s, as a multiple of the file: while loading the');
-  console.log('bytes, and until the ORT WASM session exists (ORT copies the model into its WASM heap and parses it there).\n');
+  console.log('bytes, and until the ORT WASM session exists (weights handed over as external data, as the loader does;');
+  console.log('"as is" hands ORT the model buffer, which it copies into its WASM heap and parses there).\n');
   console.log('phase | chunk MB | load ms | MB/s | to session ms | session MB/s | peak load x file | peak to session x file | all Chromium MB');
   const only = process.env.WD_BENCH_CASES?.split(',').map(Number);
   const cases = [

@@ -76,7 +76,11 @@ export class WorkerApi {
   async prefetch(id: number, source: ModelSource, origin: string | undefined, onProgress?: ProgressCallback): Promise<void> {
     const controller = this.#track(id);
     try {
-      await prefetchModel(resolveSource(source, origin), { signal: controller.signal, onProgress: (p) => onProgress?.(p) });
+      let last: unknown;
+      await prefetchModel(resolveSource(source, origin), { signal: controller.signal, onProgress: (p) => { last = onProgress?.(p); } });
+      // The callback's calls travel on their own channel, in order: once the last has run, every earlier one has,
+      // so the caller sees all progress before prefetch resolves (and before its worker is terminated).
+      await last;
     } finally {
       this.#controllers.delete(id);
     }

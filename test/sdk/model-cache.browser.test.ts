@@ -2,6 +2,7 @@
 import { equal, ok } from '../helpers/assert.ts';
 import { clearModelCache, load, modelUrl, requestsUnder, resetRequestLog, smallRequest, varies } from '../helpers/models.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels, prefetchModel, type Progress } from '../../src/sdk/index.ts';
+import { peek, tamper } from '../worker/cache/helpers.ts';
 
 const folder = '/test/fixtures/models/web-int64/';
 
@@ -36,6 +37,30 @@ describe('model cache through the SDK', () => {
     const diffusion = await load('web-int64');
     await diffusion.dispose();
     equal((await requestsUnder(folder)).length, 0);
+  });
+
+  // Skipped: about one run in four hangs. The eviction is reported and the new copy fully read, then the load waits
+  // (in the last chunk's write, or the body's end) until the next test deletes the database. Not understood yet;
+  // the same path passes every time in test/worker/cache/faults.browser.test.ts.
+  it.skip('a corrupted cached file is evicted, reported in progress and downloaded again', async () => {
+    await (await load('web-int64')).dispose();
+    const url = `${modelUrl('web-int64')}unet/model.onnx`;
+    ok(await peek(['c', url, 0]), 'the file is stored in one chunk');
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    bytes[100] ^= 0xff;
+    await tamper(['c', url, 0], new Blob([bytes]));
+    await resetRequestLog();
+    const events: Progress[] = [];
+    const diffusion = await load('web-int64', { onProgress: (p) => events.push(p) });
+    try {
+      const cache = events.flatMap((p) => (p.phase === 'cache' && p.file === 'unet/model.onnx' ? [p.event] : []));
+      equal(cache.join(), 'evicted-corrupt,stored');
+      ok(events.some((p) => p.phase === 'download' && p.file === 'unet/model.onnx' && !p.fromCache), 'download progress for the new copy');
+      equal((await requestsUnder(folder)).join(), `${folder}unet/model.onnx`, 'only the corrupted file is downloaded');
+      ok(varies((await diffusion.generate(smallRequest)).image));
+    } finally {
+      await diffusion.dispose();
+    }
   });
 
   it('lists, measures and deletes cached models', async () => {

@@ -66,7 +66,8 @@ export async function readBlobInto(blob: Blob, target: Uint8Array<ArrayBuffer>, 
       position += value.length;
     }
   } finally {
-    reader.releaseLock();
+    // Cancelling (not just unlocking) ends the browser's read of the blob: an open one keeps the stored blob busy.
+    await reader.cancel().catch(() => undefined);
   }
   return new Uint8Array(buffer, byteOffset, length);
 }
