@@ -35,5 +35,7 @@ export default {
   exclude: ['src/elements/**/*.styles.ts', 'src/elements/**/*.parts.ts'],
   outdir: '.',
   litelement: true,
+  // package.json names the manifest already; writing it would point it at any --outdir (the freshness test uses one).
+  packagejson: false,
   plugins: [documentedEventsOnly()],
 };
