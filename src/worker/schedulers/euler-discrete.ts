@@ -50,9 +50,10 @@ export class EulerDiscreteScheduler extends SigmaScheduler {
     const gamma = tmin <= sigma && sigma <= tmax ? Math.min(churn / (this.sigmas.length - 1), 2 ** 0.5 - 1) : 0;
     const sigmaHat = f32(sigma * f32(gamma + 1));
     let x = sample;
-    // diffusers 0.24 draws before testing gamma; the draw is kept for the generator's sake even when unused.
-    const eps = gamma > 0 || generator !== undefined ? randn(sample.length, generator) : null;
-    if (gamma > 0 && eps !== null) {
+    // diffusers 0.24 draws before testing gamma; an unused draw only advances the generator, as it does there.
+    const eps = gamma > 0 ? randn(sample.length, generator) : null;
+    if (eps === null) generator?.skipRandn(sample.length);
+    if (eps !== null) {
       const k = f32(Math.sqrt(f32(f32(sigmaHat * sigmaHat) - f32(sigma * sigma))));
       const fn = f32(sNoise);
       x = churnSample(sample, eps, fn, k);

@@ -16,6 +16,12 @@ class CountingGenerator extends TorchGenerator {
     this.sizes.push(n);
     return super.randn(n);
   }
+
+  /** A draw made and left unused counts as a draw: it advances the stream the same. */
+  override skipRandn(n: number): void {
+    this.sizes.push(n);
+    super.skipRandn(n);
+  }
 }
 
 interface StepInfo { readonly i: number; readonly t: number; readonly n: number; readonly config: Readonly<Record<string, unknown>> }

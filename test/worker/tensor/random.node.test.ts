@@ -80,6 +80,20 @@ describe('TorchGenerator behaviour', () => {
     assertBits(generator.randn(1), [pair[0]], 'randn(1) after manualSeed');
   });
 
+  it('skipRandn(n) leaves the stream where randn(n) does, for every path (scalar, whole chunks, tail chunk)', () => {
+    for (const n of [1, 3, 15, 16, 17, 31, 32, 623, 624, 625, 1000, 16384, 16385]) {
+      for (const after of [1, 5, 16, 100]) {
+        const drawn = new TorchGenerator(7);
+        drawn.randn(3); // an odd scalar draw first, so a cached sine is in play
+        drawn.randn(n);
+        const skipped = new TorchGenerator(7);
+        skipped.randn(3);
+        skipped.skipRandn(n);
+        assert.deepEqual(skipped.randn(after), drawn.randn(after), `n = ${n}, then ${after}`);
+      }
+    }
+  });
+
   it('uses only the low 32 bits of the seed, for numbers and bigints', () => {
     const zero = new TorchGenerator(0).randn(33);
     assertBits(new TorchGenerator(2 ** 32).randn(33), zero, 'seed 2**32');

@@ -42,6 +42,16 @@ export class Mt19937 {
     return y >>> 0;
   }
 
+  /** Advances the stream by `count` outputs without tempering them (draws that are made and never used). */
+  discard(count: number): void {
+    for (let left = count; left > 0;) {
+      if (this.#index >= N) this.#twist();
+      const take = Math.min(left, N - this.#index);
+      this.#index += take;
+      left -= take;
+    }
+  }
+
   /** Writes the low 24 bits of the next `count` outputs to `target` from `offset` (the float32 uniforms' integers). */
   fill24(target: Int32Array, offset: number, count: number): void {
     const state = this.#state;
