@@ -12,7 +12,7 @@ export interface DiffusionOptions extends RunOptions {
   readonly device?: Device;
   /** Folder URL of onnxruntime-web's `.wasm` files when they are not next to the worker bundle. */
   readonly wasmPaths?: string;
-  /** WASM threads (cross-origin isolated pages only). */
+  /** WASM threads (cross-origin isolated pages only); default half the cores, at most 4, as onnxruntime-web chooses. */
   readonly numThreads?: number;
   /** Makes the worker; for bundlers or CSP setups that need their own `new Worker(...)`. */
   readonly workerFactory?: WorkerFactory;

@@ -53,6 +53,20 @@ describe('text-to-image', () => {
     }
   });
 
+  // On 2 cores the default is one thread (ORT's choice, half the cores), so the threaded path is asked for here.
+  it('threaded WASM (2 threads) gives the pixels of single-threaded WASM', async () => {
+    ok(crossOriginIsolated, 'threads need a cross-origin isolated page');
+    const threaded = await load('web-int64', { numThreads: 2 });
+    const single = await load('web-int64', { numThreads: 1 });
+    try {
+      const [a, b] = [await threaded.generate(smallRequest), await single.generate(smallRequest)];
+      const diff = maxAbsDiff(a.image.data, b.image.data);
+      ok(diff <= 1, `max pixel difference ${diff}`);
+    } finally {
+      await Promise.all([threaded.dispose(), single.dispose()]);
+    }
+  });
+
   it('reports progress in order: encode, each denoise step, decode', async () => {
     const diffusion = await load('web-int64');
     try {

@@ -35,8 +35,11 @@ export function configureRuntime(options: { wasmPaths?: string; numThreads?: num
   configured = true;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const cores = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1;
-  // Threads need SharedArrayBuffer, which only cross-origin isolated pages have.
-  ort.env.wasm.numThreads = isolated ? Math.max(1, Math.min(options.numThreads ?? cores, 4)) : 1;
+  // Threads need SharedArrayBuffer, which only cross-origin isolated pages have. By default we take ORT's own
+  // choice, half the cores (at most 4): the rest serve the browser itself. On 2 cores, a second ORT thread kept
+  // the page's IndexedDB commits waiting 20-75 s while ORT started up (decision 0004, Hazards).
+  const threads = options.numThreads ?? Math.min(4, Math.ceil(cores / 2));
+  ort.env.wasm.numThreads = isolated ? Math.max(1, Math.min(threads, 4)) : 1;
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   ort.env.logLevel = 'error';
 }
