@@ -6,7 +6,8 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 
-const ORT_WASM = 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm';
+// The JSPI build for engines with JSPI, the asyncify build for the rest (src/worker/runtime/ort.ts picks).
+const ORT_WASM = ['ort-wasm-simd-threaded.jspi.wasm', 'ort-wasm-simd-threaded.asyncify.wasm'];
 
 /** In source the SDK starts `../worker/worker.ts`; in dist the worker sits beside it as `./worker.js`. */
 function workerUrl() {
@@ -24,7 +25,7 @@ function copyOrtWasm() {
     name: 'web-diffusion-ort-wasm',
     writeBundle() {
       mkdirSync('dist', { recursive: true });
-      copyFileSync(ORT_WASM, 'dist/ort-wasm-simd-threaded.asyncify.wasm');
+      for (const file of ORT_WASM) copyFileSync(`node_modules/onnxruntime-web/dist/${file}`, `dist/${file}`);
     },
   };
 }

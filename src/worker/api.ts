@@ -35,7 +35,7 @@ export class WorkerApi {
   async load(id: number, source: ModelSource, options: LoadOptions & { origin?: string }, onProgress?: ProgressCallback): Promise<LoadedModelInfo> {
     const controller = this.#track(id);
     try {
-      configureRuntime(options);
+      await configureRuntime(options);
       const { backend } = await resolveBackend(options.device);
       await this.#model?.release();
       this.#model = undefined;

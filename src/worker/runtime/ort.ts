@@ -2,17 +2,37 @@
  * The only module that imports onnxruntime-web. Everything else talks to ONNX through these few functions,
  * so the backend choice, its settings and its error messages are handled in one place.
  *
- * We use the `onnxruntime-web/webgpu` build: its native WebGPU EP refuses fp16 models clearly on adapters
- * without `shader-f16` (the default JSEP build silently returns zeros), and it carries the WASM EP too.
+ * Both builds we load carry the native WebGPU EP (it refuses fp16 models clearly on adapters without
+ * `shader-f16`; the default JSEP build silently returns zeros) and the WASM EP. Engines with JSPI get the JSPI
+ * build: 16 MB of .wasm instead of 27, and external data given as a Blob is streamed into the session instead of
+ * held whole in memory. Others (no `WebAssembly.Suspending`) get the asyncify build. Decision record: 0001.
  */
-import * as ort from 'onnxruntime-web/webgpu';
+import type * as Ort from 'onnxruntime-web/webgpu';
 import { DiffusionError } from '../../sdk/errors.ts';
 import { widenFloat16 } from '../tensor/float16.ts';
 
+/** True where ORT runs its JSPI build, which streams Blob external data (see `createSession`). */
+export const streamsBlobs = typeof WebAssembly === 'object' && 'Suspending' in WebAssembly;
+
+let ort: typeof Ort | undefined;
+let loading: Promise<typeof Ort> | undefined;
+
+/** Imports the build for this engine once (a dynamic import: a worker never loads the other one). */
+function loadOrt(): Promise<typeof Ort> {
+  loading ??= (streamsBlobs ? import('onnxruntime-web/jspi') : import('onnxruntime-web/webgpu')).then((module) => (ort = module));
+  return loading;
+}
+
+/** ORT, for the synchronous helpers, which only run once a session exists. */
+function loaded(): typeof Ort {
+  if (!ort) throw new Error('onnxruntime-web is not loaded yet: create a session first.');
+  return ort;
+}
+
 /** A created ONNX session (opaque outside this module). */
-export type Session = ort.InferenceSession;
+export type Session = Ort.InferenceSession;
 /** An ONNX tensor (opaque outside this module). */
-export type OrtTensor = ort.Tensor;
+export type OrtTensor = Ort.Tensor;
 /** The element types the pipeline feeds. */
 export type TensorType = 'float32' | 'float16' | 'int32' | 'int64';
 
@@ -30,7 +50,8 @@ export type Backend = 'webgpu' | 'wasm';
 let configured = false;
 
 /** Sets ORT's global options once per worker (threads, where the .wasm lives). */
-export function configureRuntime(options: { wasmPaths?: string; numThreads?: number }): void {
+export async function configureRuntime(options: { wasmPaths?: string; numThreads?: number }): Promise<void> {
+  const ort = await loadOrt();
   if (configured) return;
   configured = true;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
@@ -79,8 +100,14 @@ let watchedDevice: WatchedDevice | undefined;
 let watchedLoss: Promise<unknown> | undefined;
 const runsInFlight = new Set<(info: LostInfo) => void>();
 
+/** The GPUDevice ORT created, once a WebGPU session exists (tests destroy it to simulate a lost device). */
+export async function ortGpuDevice(): Promise<(WatchedDevice & { destroy(): void }) | undefined> {
+  if (!ort) return undefined;
+  return (await Promise.resolve(ort.env.webgpu.device).catch(() => undefined)) as (WatchedDevice & { destroy(): void }) | undefined;
+}
+
 async function watchDevice(): Promise<void> {
-  const device = (await Promise.resolve(ort.env.webgpu.device).catch(() => undefined)) as WatchedDevice | undefined;
+  const device = await ortGpuDevice();
   if (!device || device === watchedDevice) return;
   watchedDevice = device;
   lostInfo = undefined;
@@ -99,9 +126,11 @@ function deviceLostError(info: LostInfo, label: string, cause?: unknown): Diffus
 /** Creates a session from model bytes (plus external data files by their recorded names). */
 export async function createSession(
   bytes: Uint8Array,
-  options: { backend: Backend; label: string; externalData?: { path: string; data: Uint8Array }[] },
+  // A Blob is streamed in by the JSPI build (`streamsBlobs`); the asyncify build would read it whole first.
+  options: { backend: Backend; label: string; externalData?: { path: string; data: Uint8Array | Blob }[] },
 ): Promise<Session> {
   try {
+    const ort = await loadOrt();
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: [options.backend],
       graphOptimizationLevel: 'all',
@@ -129,7 +158,7 @@ export function outputsOf(session: Session): ValueInfo[] {
   return describe(session.outputNames, session.outputMetadata);
 }
 
-function describe(names: readonly string[], metadata: readonly ort.InferenceSession.ValueMetadata[]): ValueInfo[] {
+function describe(names: readonly string[], metadata: readonly Ort.InferenceSession.ValueMetadata[]): ValueInfo[] {
   return names.map((name, i) => {
     const meta = metadata?.[i];
     return meta?.isTensor ? { name, type: meta.type, shape: [...meta.shape] } : { name, type: 'unknown', shape: [] };
@@ -138,7 +167,7 @@ function describe(names: readonly string[], metadata: readonly ort.InferenceSess
 
 /** Makes a tensor of `type` from plain numbers or a matching typed array. */
 export function makeTensor(type: TensorType, data: Float32Array | Uint16Array | Int32Array | BigInt64Array, dims: readonly number[]): OrtTensor {
-  return new ort.Tensor(type, data, dims);
+  return new (loaded().Tensor)(type, data, dims);
 }
 
 /** Runs a session; failures become DiffusionErrors (`device-lost` when the GPU went away). */
