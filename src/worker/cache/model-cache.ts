@@ -8,7 +8,7 @@
 import { DiffusionError, abortError } from '../../sdk/errors.ts';
 import { download } from './download.ts';
 import { withFileLock } from './locks.ts';
-import { checkStoredFile, CorruptEntryError, readStoredFile } from './read.ts';
+import { checkStoredFile, CorruptEntryError, openStoredFile, readStoredFile } from './read.ts';
 import { deleteFile, readAllMissing, readAllRecords, readMissing, readRecord, writeMissing, writeRecord, type FileRecord } from './store.ts';
 import type { FetchOptions, ModelFileRequest } from './types.ts';
 
@@ -17,9 +17,20 @@ export { ensureQuota, requestPersistentStorage } from './quota.ts';
 export { setCacheTuning, type CacheTuning } from './tuning.ts';
 export { cacheUsage, deleteCachedModel, listCachedModels, type CachedModel, type CacheUsage } from './manage.ts';
 
+/** What a caller wants of a file: its bytes, a Blob over its stored chunks, or only that it is stored and intact. */
+type Want = 'bytes' | 'blob' | 'stored';
+
 /** The bytes of a model file: from IndexedDB when stored and intact, else downloaded (with progress) and stored. */
 export async function fetchModelFile(request: ModelFileRequest, options: FetchOptions = {}): Promise<Uint8Array> {
-  return (await obtain(request, options, true))!;
+  return (await obtain(request, options, 'bytes')) as Uint8Array;
+}
+
+/**
+ * A model file as a Blob over its stored chunks, checked as fetchModelFile checks it, downloaded first when needed:
+ * the whole file is never in memory (for runtimes that stream Blobs, such as onnxruntime-web's JSPI build).
+ */
+export async function openModelFile(request: ModelFileRequest, options: FetchOptions = {}): Promise<Blob> {
+  return (await obtain(request, options, 'blob')) as Blob;
 }
 
 /**
@@ -42,7 +53,7 @@ export async function fetchOptionalFile(request: ModelFileRequest, options: Fetc
 
 /** Makes sure a file is stored and intact without assembling it in memory (for "download for offline use"). */
 export async function cacheModelFile(request: ModelFileRequest, options: FetchOptions = {}): Promise<void> {
-  await obtain(request, options, false);
+  await obtain(request, options, 'stored');
 }
 
 /** True when the stored copy was made for another revision, size or hash than the request asks for. */
@@ -54,14 +65,14 @@ function isStale(record: FileRecord, request: ModelFileRequest): boolean {
   return !!(request.sha256 && record.complete && record.sha256 && record.sha256 !== request.sha256.toLowerCase());
 }
 
-async function obtain(request: ModelFileRequest, options: FetchOptions, assemble: boolean): Promise<Uint8Array | undefined> {
+async function obtain(request: ModelFileRequest, options: FetchOptions, want: Want): Promise<Uint8Array | Blob | undefined> {
   if (options.signal?.aborted) throw abortError(options.signal.reason);
-  const bytes = await withFileLock(request.url, options.signal, () => obtainLocked(request, options, assemble));
+  const bytes = await withFileLock(request.url, options.signal, () => obtainLocked(request, options, want));
   if (request.revision !== undefined) await removeOtherRevisions(request, options);
   return bytes;
 }
 
-async function obtainLocked(request: ModelFileRequest, options: FetchOptions, assemble: boolean): Promise<Uint8Array | undefined> {
+async function obtainLocked(request: ModelFileRequest, options: FetchOptions, want: Want): Promise<Uint8Array | Blob | undefined> {
   const event = (e: 'hit' | 'evicted-corrupt' | 'evicted-stale' | 'stored') => options.onCacheEvent?.({ file: request.name, event: e });
   let record = await readRecord(request.url);
   if (record && isStale(record, request)) {
@@ -71,7 +82,7 @@ async function obtainLocked(request: ModelFileRequest, options: FetchOptions, as
   }
   if (record?.complete) {
     try {
-      const bytes = await readHit(record, request, options, assemble);
+      const bytes = await readHit(record, request, options, want);
       event('hit');
       return bytes;
     } catch (error) {
@@ -81,18 +92,23 @@ async function obtainLocked(request: ModelFileRequest, options: FetchOptions, as
       record = undefined;
     }
   }
-  const bytes = await download(request, options, record, assemble);
+  const bytes = await download(request, options, record, want === 'bytes');
   event('stored');
-  return bytes;
+  if (want !== 'blob') return bytes;
+  // Just written and checked as it streamed: the digests need no second read.
+  const stored = await readRecord(request.url);
+  if (!stored?.complete) throw new Error(`${request.url} was removed while it was being stored.`);
+  return openStoredFile(stored, undefined, false);
 }
 
-async function readHit(record: FileRecord, request: ModelFileRequest, options: FetchOptions, assemble: boolean): Promise<Uint8Array | undefined> {
+async function readHit(record: FileRecord, request: ModelFileRequest, options: FetchOptions, want: Want): Promise<Uint8Array | Blob | undefined> {
   const total = record.size!;
   const progress = (loaded: number) => options.onProgress?.({ file: request.name, loaded, total, fromCache: true });
-  let bytes: Uint8Array | undefined;
-  if (assemble) bytes = await readStoredFile(record, progress);
+  let bytes: Uint8Array | Blob | undefined;
+  if (want === 'bytes') bytes = await readStoredFile(record, progress);
+  else if (want === 'blob') bytes = await openStoredFile(record, progress);
   else await checkStoredFile(record);
-  if (!assemble || total === 0) progress(total);
+  if (want === 'stored' || (want === 'bytes' && total === 0)) progress(total);
   // The date of last use is for listing; failing to record it must not fail the load.
   await writeRecord({ ...record, usedAt: Date.now() }).catch(() => undefined);
   return bytes;

@@ -70,3 +70,26 @@ export async function readStoredFile(record: FileRecord, onChunk?: (loaded: numb
   const blobs = await checkStoredFile(record);
   return copyChunks(record, blobs, new Uint8Array(record.size!), blobs.length, onChunk);
 }
+
+/**
+ * Checks a complete stored file chunk by chunk (each read into one reused buffer, its SHA-256 compared) and returns
+ * it as one Blob over the stored chunks: nothing of it stays in memory. Throws CorruptEntryError when a check fails.
+ */
+export async function openStoredFile(record: FileRecord, onChunk?: (loaded: number) => void, verify = true): Promise<Blob> {
+  const blobs = await checkStoredFile(record);
+  const digests = verify && cacheTuning().verifyChunks && record.chunkDigests.length >= blobs.length;
+  let buffer = new Uint8Array(digests ? Math.min(record.chunkSize, record.size!) : 0);
+  let loaded = 0;
+  for (let i = 0; digests && i < blobs.length; i += 1) {
+    try {
+      buffer = await readBlobInto(blobs[i], buffer, 0);
+    } catch (cause) {
+      throw new CorruptEntryError(`chunk ${i} cannot be read`, { cause });
+    }
+    if ((await chunkDigest(buffer.subarray(0, blobs[i].size))) !== record.chunkDigests[i]) throw new CorruptEntryError(`chunk ${i} fails its SHA-256`);
+    loaded += blobs[i].size;
+    onChunk?.(loaded);
+  }
+  if (!digests || blobs.length === 0) onChunk?.(record.size!);
+  return new Blob(blobs);
+}

@@ -2,7 +2,7 @@
 // requests, versions, management, quota. Faults are in faults.browser.test.ts, concurrency in concurrency.browser.test.ts.
 import { deepEqual, equal, ok, rejectsWithCode } from '../../helpers/assert.ts';
 import {
-  cacheUsage, deleteCachedModel, ensureQuota, fetchModelFile, fetchOptionalFile, listCachedModels, cacheModelFile,
+  cacheUsage, deleteCachedModel, ensureQuota, fetchModelFile, fetchOptionalFile, listCachedModels, cacheModelFile, openModelFile,
   type CacheEvent, type FileProgress,
 } from '../../../src/worker/cache/model-cache.ts';
 import { sha256Hex } from '../../../src/worker/cache/sha256.ts';
@@ -30,6 +30,34 @@ describe('model cache', () => {
     equal((await requestsFor(url)).length, 1, 'requests for the file in total');
     deepEqual(events.map((e) => e.event), ['hit']);
     ok(progress.every((p) => p.fromCache) && progress.at(-1)!.loaded === SIZE, 'cache progress');
+  });
+
+  it('openModelFile gives a Blob over the stored chunks: the source bytes, downloaded once, then checked from the cache', async () => {
+    const url = bytesUrl(SIZE);
+    const events: CacheEvent[] = [];
+    const progress: FileProgress[] = [];
+    const options = { onProgress: (p: FileProgress) => progress.push(p), onCacheEvent: (e: CacheEvent) => events.push(e) };
+    const first = await openModelFile(fileRequest(url, { size: SIZE }), options);
+    ok(first instanceof Blob && first.size === SIZE);
+    ok(sameBytes(new Uint8Array(await first.arrayBuffer()), deterministicBytes(SIZE)), 'downloaded bytes differ from the source');
+    progress.length = 0;
+    const second = await openModelFile(fileRequest(url, { size: SIZE }), options);
+    ok(sameBytes(new Uint8Array(await second.arrayBuffer()), deterministicBytes(SIZE)), 'cached bytes differ');
+    deepEqual(events.map((e) => e.event), ['stored', 'hit']);
+    equal((await requestsFor(url)).length, 1, 'requests for the file in total');
+    deepEqual(progress.map((p) => p.loaded), [CHUNK, 2 * CHUNK, 3 * CHUNK, SIZE], 'one progress event per checked chunk');
+  });
+
+  it('openModelFile evicts a chunk that fails its SHA-256 and downloads the file again', async () => {
+    const url = bytesUrl(SIZE);
+    await cacheModelFile(fileRequest(url));
+    const chunk = deterministicBytes(SIZE).slice(CHUNK, 2 * CHUNK);
+    chunk[7] ^= 1;
+    await tamper(['c', url, 1], new Blob([chunk]));
+    const events: CacheEvent[] = [];
+    const blob = await openModelFile(fileRequest(url), { onCacheEvent: (e) => events.push(e) });
+    ok(sameBytes(new Uint8Array(await blob.arrayBuffer()), deterministicBytes(SIZE)));
+    deepEqual(events.map((e) => e.event), ['evicted-corrupt', 'stored']);
   });
 
   it('verifies a manifest SHA-256 as it streams', async () => {
