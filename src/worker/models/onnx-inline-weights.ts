@@ -6,9 +6,12 @@
  * 4x the file at the peak, measured in bench/cache.bench.ts. External data is copied by ORT straight from our bytes
  * into each tensor (on WebGPU, into GPU buffers), and only the small graph is parsed. The rewrite copies no weight:
  * the new model holds the graph, and every large `raw_data` becomes `external_data` {location, offset, length}
- * into the original file, which is mounted under INLINE_WEIGHTS_PATH.
+ * into the original file, which is mounted under INLINE_WEIGHTS_PATH. The rewrite is one walk (onnx-external-data.ts)
+ * run over bytes or over a Blob; from a Blob it reads the graph and the tensors' small fields, never a large payload.
  */
-import { fields, type Field } from './onnx-external-data.ts';
+import { fields, walk, walkBlob, type Field, type Walk } from './onnx-external-data.ts';
+
+export { externalDataLocationsFromBlob } from './onnx-external-data.ts';
 
 /** The external-data name under which the original file is mounted. */
 export const INLINE_WEIGHTS_PATH = 'web-diffusion-inline-weights.bin';
@@ -61,29 +64,46 @@ function entry(key: string, value: string): Uint8Array {
 }
 
 /** The TensorProto without its large `raw_data`, pointing at those bytes in the file instead; undefined when small. */
-function externalTensor(model: Uint8Array, tensor: Field): Uint8Array | undefined {
-  const parts: Uint8Array[] = [];
-  let raw: Field | undefined;
-  for (const field of fields(model, tensor.start, tensor.end)) {
-    if (field.number === TENSOR_RAW_DATA && field.wireType === LENGTH_DELIMITED) raw = field;
-    else if (field.number !== TENSOR_DATA_LOCATION) parts.push(model.subarray(field.keyStart, field.end));
-  }
+function* externalTensor(tensor: Field): Walk<Uint8Array | undefined> {
+  const tensorFields = yield* fields(tensor.start, tensor.end);
+  // The last raw_data wins, as in protobuf; it is found before any byte is read so a small tensor is read once, whole.
+  const raw = tensorFields.filter((field) => field.number === TENSOR_RAW_DATA && field.wireType === LENGTH_DELIMITED).at(-1);
   if (!raw || raw.end - raw.start < MIN_EXTERNAL_BYTES) return undefined;
+  const parts: Uint8Array[] = [];
+  for (const field of tensorFields) {
+    if (field.number === TENSOR_RAW_DATA && field.wireType === LENGTH_DELIMITED) continue;
+    if (field.number !== TENSOR_DATA_LOCATION) parts.push(yield [field.keyStart, field.end]);
+  }
   parts.push(entry('location', INLINE_WEIGHTS_PATH), entry('offset', String(raw.start)), entry('length', String(raw.end - raw.start)));
   parts.push(new Uint8Array([...varint(TENSOR_DATA_LOCATION * 8), DATA_LOCATION_EXTERNAL]));
   return concat(parts);
 }
 
-/** The GraphProto with its large initializers made external; undefined when none is large. */
-function externalGraph(model: Uint8Array, graph: Field): Uint8Array | undefined {
-  const parts: Uint8Array[] = [];
+/** The message in [start, end) with each field `rewrite` returns a payload for replaced by it; undefined when none is. */
+function* rewriteFields(start: number, end: number, rewrite: (field: Field) => Walk<Uint8Array | undefined> | undefined): Walk<Uint8Array | undefined> {
+  const parts: (Uint8Array | { start: number; end: number })[] = [];
   let changed = false;
-  for (const field of fields(model, graph.start, graph.end)) {
-    const tensor = field.number === GRAPH_INITIALIZER && field.wireType === LENGTH_DELIMITED ? externalTensor(model, field) : undefined;
-    parts.push(tensor ? message(GRAPH_INITIALIZER, tensor) : model.subarray(field.keyStart, field.end));
-    changed ||= tensor !== undefined;
+  for (const field of yield* fields(start, end)) {
+    const task = field.wireType === LENGTH_DELIMITED ? rewrite(field) : undefined;
+    const payload = task ? yield* task : undefined;
+    const last = parts.at(-1);
+    if (payload) parts.push(message(field.number, payload));
+    else if (last && !(last instanceof Uint8Array) && last.end === field.keyStart) last.end = field.end;
+    else parts.push({ start: field.keyStart, end: field.end });
+    changed ||= payload !== undefined;
   }
-  return changed ? concat(parts) : undefined;
+  if (!changed) return undefined;
+  // Kept fields are read only now that they are needed, each run of them as one range: from a Blob, thousands of
+  // graph nodes are one read, and a model with nothing to move is never copied.
+  const bytes: Uint8Array[] = [];
+  for (const part of parts) bytes.push(part instanceof Uint8Array ? part : yield [part.start, part.end]);
+  return concat(bytes);
+}
+
+/** The ModelProto with its graph's large initializers made external; undefined when none is large. */
+function externalModel(size: number): Walk<Uint8Array | undefined> {
+  return rewriteFields(0, size, (field) => (field.number !== MODEL_GRAPH ? undefined
+    : rewriteFields(field.start, field.end, (graphField) => (graphField.number === GRAPH_INITIALIZER ? externalTensor(graphField) : undefined))));
 }
 
 /**
@@ -91,12 +111,10 @@ function externalGraph(model: Uint8Array, graph: Field): Uint8Array | undefined 
  * under INLINE_WEIGHTS_PATH), or undefined when it embeds none. Throws a RangeError on a malformed ModelProto.
  */
 export function externalizeWeights(model: Uint8Array): Uint8Array | undefined {
-  const parts: Uint8Array[] = [];
-  let changed = false;
-  for (const field of fields(model, 0, model.length)) {
-    const graph = field.number === MODEL_GRAPH && field.wireType === LENGTH_DELIMITED ? externalGraph(model, field) : undefined;
-    parts.push(graph ? message(MODEL_GRAPH, graph) : model.subarray(field.keyStart, field.end));
-    changed ||= graph !== undefined;
-  }
-  return changed ? concat(parts) : undefined;
+  return walk(externalModel(model.length), model);
+}
+
+/** As externalizeWeights, but reads `model` from a Blob and never reads the large raw_data payloads (only keys, lengths and the small fields). */
+export function externalizeWeightsFromBlob(model: Blob): Promise<Uint8Array | undefined> {
+  return walkBlob(externalModel(model.size), model);
 }
