@@ -3,15 +3,15 @@
  * per network and reads each session's contract. The VAE encoder is loaded on first use.
  */
 import { DiffusionError } from '../../sdk/errors.ts';
-import { cacheModelFile, ensureQuota, fetchModelFile, fetchOptionalFile, type FetchOptions } from '../cache/model-cache.ts';
+import { cacheModelFile, ensureQuota, fetchModelFile, fetchOptionalFile, openModelFile, type FetchOptions } from '../cache/model-cache.ts';
 import type { FileRef, ModelManifest, ModelPart, OnnxFileRef, Progress } from '../protocol.ts';
-import { createSession, releaseSession, type Backend, type Session } from '../runtime/ort.ts';
+import { createSession, releaseSession, streamsBlobs, type Backend, type Session } from '../runtime/ort.ts';
 import { parseSchedulerConfigJson } from '../schedulers/config.ts';
 import type { SchedulerConfig } from '../schedulers/scheduler.ts';
 import { ClipTokenizer } from '../tokenizer/index.ts';
 import * as contracts from './contract.ts';
 import { externalDataLocations } from './onnx-external-data.ts';
-import { externalizeWeights, INLINE_WEIGHTS_PATH } from './onnx-inline-weights.ts';
+import { externalDataLocationsFromBlob, externalizeWeights, externalizeWeightsFromBlob, INLINE_WEIGHTS_PATH } from './onnx-inline-weights.ts';
 
 /** A network's session with the contract read from it. */
 export interface Network<C> { readonly session: Session; readonly contract: C }
@@ -73,25 +73,36 @@ function parseJson(source: string | undefined, label: string): Record<string, un
   }
 }
 
+/**
+ * A network file or its external data: where ORT streams Blobs (its JSPI build), a Blob over the stored chunks,
+ * so the weights go from IndexedDB into the session without a whole copy in memory; elsewhere the bytes.
+ */
+function weightsFile(ref: FileRef, manifest: ModelManifest, context: LoadContext): Promise<Uint8Array | Blob> {
+  return (streamsBlobs ? openModelFile : fetchModelFile)(request(ref, manifest), fetchOptions(context));
+}
+
 /** Fetches an ONNX file and its external data, then creates its session. */
 async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelManifest, context: LoadContext): Promise<Session> {
-  const bytes = await fetchModelFile(request(file, manifest), fetchOptions(context));
+  const model = await weightsFile(file, manifest, context);
   let locations: string[];
   let graph: Uint8Array | undefined;
   try {
-    locations = file.externalData ? file.externalData.map((f) => f.path) : externalDataLocations(bytes);
+    const declared = file.externalData?.map((f) => f.path);
+    locations = declared ?? (model instanceof Blob ? await externalDataLocationsFromBlob(model) : externalDataLocations(model));
     // Embedded weights go to ORT as external data into these same bytes: half the peak memory (onnx-inline-weights.ts).
-    graph = externalizeWeights(bytes);
+    graph = model instanceof Blob ? await externalizeWeightsFromBlob(model) : externalizeWeights(model);
   } catch (cause) {
     throw new DiffusionError('model-load-failed', `The ${label} file is not a valid ONNX model (truncated or corrupt).`, { cause, details: { url: file.url } });
   }
   const externalData = [];
   for (const path of locations) {
     const ref = file.externalData?.find((f) => f.path === path) ?? { url: new URL(path, file.url).href };
-    externalData.push({ path, data: await fetchModelFile(request(ref, manifest), fetchOptions(context)) });
+    externalData.push({ path, data: await weightsFile(ref, manifest, context) });
   }
-  if (graph) externalData.push({ path: INLINE_WEIGHTS_PATH, data: bytes });
-  return createSession(graph ?? bytes, { backend: context.backend, label, externalData: externalData.length ? externalData : undefined });
+  if (graph) externalData.push({ path: INLINE_WEIGHTS_PATH, data: model });
+  // Without large embedded weights the file is the graph alone (small), which ORT takes as bytes.
+  const bytes = graph ?? (model instanceof Blob ? new Uint8Array(await model.arrayBuffer()) : model);
+  return createSession(bytes, { backend: context.backend, label, externalData: externalData.length ? externalData : undefined });
 }
 
 async function readSettings(manifest: ModelManifest, context: Omit<LoadContext, 'backend'>) {
