@@ -1,7 +1,7 @@
 // Text-to-image end to end: SDK -> Comlink -> worker -> onnxruntime-web (WASM and SwiftShader WebGPU) on the
 // generated tiny models of every export family.
 import { equal, maxAbsDiff, ok } from '../helpers/assert.ts';
-import { clearModelCache, load, smallRequest, VARIANTS, varies } from '../helpers/models.ts';
+import { clearModelCache, load, requestsUnder, smallRequest, VARIANTS, varies } from '../helpers/models.ts';
 import type { Progress } from '../../src/sdk/index.ts';
 
 describe('text-to-image', () => {
@@ -66,6 +66,24 @@ describe('text-to-image', () => {
       await Promise.all([threaded.dispose(), single.dispose()]);
     }
   });
+
+  // Chromium has JSPI, so the other path (asyncify build, weights as bytes) runs in a worker that hides it.
+  for (const variant of ['web-int64', 'optimum-external']) {
+    it(`${variant} without JSPI (asyncify build, weights as bytes) gives the pixels of the JSPI build`, async () => {
+      const factory = () => new Worker(new URL('../fixtures/workers/no-jspi-worker.ts', import.meta.url), { type: 'module' });
+      const asyncify = await load(variant, { workerFactory: factory });
+      const jspi = await load(variant);
+      try {
+        const [a, b] = [await asyncify.generate(smallRequest), await jspi.generate(smallRequest)];
+        equal(maxAbsDiff(a.image.data, b.image.data), 0);
+        // Only this test asks for the asyncify build's .wasm (the HTTP cache may answer the second variant's load).
+        const wasm = await requestsUnder('/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm');
+        ok(wasm.length > 0, 'the worker without JSPI ran the asyncify build');
+      } finally {
+        await Promise.all([asyncify.dispose(), jspi.dispose()]);
+      }
+    });
+  }
 
   it('reports progress in order: encode, each denoise step, decode', async () => {
     const diffusion = await load('web-int64');
