@@ -98,7 +98,9 @@ export interface GenerateRequest {
 /** Progress, as a union on `phase` with raw counts (never percentages). */
 export type Progress =
   | { readonly phase: 'download'; readonly file: string; readonly loaded: number; readonly total: number | undefined;
-      readonly fromCache: boolean }
+      readonly fromCache: boolean;
+      /** Bytes over every file of this load reported so far; `total` is undefined while any of their sizes is unknown. */
+      readonly overall: { readonly loaded: number; readonly total: number | undefined } }
   | { readonly phase: 'cache'; readonly file: string; readonly event: 'hit' | 'evicted-corrupt' | 'evicted-stale' | 'stored' }
   | { readonly phase: 'session'; readonly model: ModelPart; readonly loaded: number; readonly total: number }
   | { readonly phase: 'ready'; readonly device: 'webgpu' | 'wasm' }

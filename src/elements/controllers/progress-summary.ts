@@ -27,9 +27,8 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
-/** Accumulates per-file download progress between calls. */
+/** Keeps the latest state between reports. */
 export class ProgressTracker {
-  #files = new Map<string, { loaded: number; total: number | undefined }>();
   #summary: ProgressSummary = idleSummary;
 
   /** The latest summary. */
@@ -39,7 +38,6 @@ export class ProgressTracker {
 
   /** Starts over (a new run). */
   reset(): void {
-    this.#files.clear();
     this.#summary = idleSummary;
   }
 
@@ -48,10 +46,7 @@ export class ProgressTracker {
     const s = this.#summary;
     switch (progress.phase) {
       case 'download': {
-        this.#files.set(progress.file, { loaded: progress.loaded, total: progress.total });
-        const files = [...this.#files.values()];
-        const loaded = files.reduce((sum, f) => sum + f.loaded, 0);
-        const total = files.every((f) => f.total !== undefined) ? files.reduce((sum, f) => sum + f.total!, 0) : undefined;
+        const { loaded, total } = progress.overall;
         const label = `Downloading the model: ${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''}`;
         return (this.#summary = { ...s, phase: 'download', loaded, total, label });
       }

@@ -49,10 +49,23 @@ function fileName(url: string, manifest: ModelManifest): string {
   return manifest.baseUrl && url.startsWith(manifest.baseUrl) ? url.slice(manifest.baseUrl.length) : url;
 }
 
+/** Each load's files and their latest counts, so every download report can also say the bytes over all files. */
+const filesOfLoad = new WeakMap<object, Map<string, { loaded: number; total: number | undefined }>>();
+
+function overall(context: object, file: string, loaded: number, total: number | undefined) {
+  const files = filesOfLoad.get(context) ?? new Map<string, { loaded: number; total: number | undefined }>();
+  filesOfLoad.set(context, files.set(file, { loaded, total }));
+  let sum = { loaded: 0, total: 0 as number | undefined };
+  for (const f of files.values()) sum = { loaded: sum.loaded + f.loaded, total: sum.total === undefined || f.total === undefined ? undefined : sum.total + f.total };
+  return sum;
+}
+
 function fetchOptions(context: Omit<LoadContext, 'backend'>): FetchOptions {
   return {
     signal: context.signal,
-    onProgress: (p) => context.onProgress({ phase: 'download', file: p.file, loaded: p.loaded, total: p.total, fromCache: p.fromCache }),
+    onProgress: (p) => context.onProgress({
+      phase: 'download', file: p.file, loaded: p.loaded, total: p.total, fromCache: p.fromCache, overall: overall(context, p.file, p.loaded, p.total),
+    }),
     onCacheEvent: (e: { file: string; event: 'hit' | 'evicted-corrupt' | 'evicted-stale' | 'stored' }) =>
       context.onProgress({ phase: 'cache', file: e.file, event: e.event }),
   } as FetchOptions;
