@@ -43,6 +43,16 @@ describe('model cache through the SDK', () => {
     equal((await requestsUnder(folder)).length, 0);
   });
 
+  it('prefetch finds external data from the stored graph (not assembled), and loading afterwards downloads nothing', async () => {
+    const external = '/test/fixtures/models/optimum-external/';
+    await prefetchModel(modelUrl('optimum-external'));
+    ok((await requestsUnder(external)).some((path) => /unet\/(model\.onnx_data|weights\.pb)$/.test(path)), 'the U-Net external data was fetched');
+    await resetRequestLog();
+    const diffusion = await load('optimum-external');
+    await diffusion.dispose();
+    equal((await requestsUnder(external)).length, 0);
+  });
+
   it('a corrupted cached file is evicted, reported in progress and downloaded again', async () => {
     await (await load('web-int64')).dispose();
     const url = `${modelUrl('web-int64')}unet/model.onnx`;

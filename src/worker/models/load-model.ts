@@ -181,8 +181,11 @@ export async function prefetchModel(manifest: ModelManifest, context: Omit<LoadC
   const options = fetchOptions(context);
   await readSettings(manifest, context);
   for (const file of files) {
-    const bytes = await fetchModelFile(request(file, manifest), options);
-    const locations = file.externalData ? file.externalData.map((f) => f.path) : externalDataLocations(bytes);
+    // A Blob over the stored chunks: the (possibly 2 GB) file is never assembled just to list its external data.
+    const model = await openModelFile(request(file, manifest), options);
+    const locations = file.externalData?.map((f) => f.path) ?? (await externalDataLocationsFromBlob(model).catch((cause: unknown) => {
+      throw new DiffusionError('model-load-failed', `${file.url} is not a valid ONNX model (truncated or corrupt).`, { cause, details: { url: file.url } });
+    }));
     for (const path of locations) {
       const ref = file.externalData?.find((f) => f.path === path) ?? { url: new URL(path, file.url).href };
       await cacheModelFile(request(ref, manifest), options);
