@@ -17,7 +17,7 @@ export const streamsBlobs = typeof WebAssembly === 'object' && 'Suspending' in W
 let ort: typeof Ort | undefined;
 let loading: Promise<typeof Ort> | undefined;
 
-/** Imports the build for this engine once (a dynamic import: a worker never loads the other one). */
+/** Imports the build for this engine once; only its own .wasm is ever fetched. */
 function loadOrt(): Promise<typeof Ort> {
   loading ??= (streamsBlobs ? import('onnxruntime-web/jspi') : import('onnxruntime-web/webgpu')).then((module) => (ort = module));
   return loading;
