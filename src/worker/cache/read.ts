@@ -41,26 +41,39 @@ export async function checkStoredFile(record: FileRecord): Promise<Blob[]> {
   return blobs;
 }
 
+/** Whether loads check each chunk's SHA-256: when tuned to, and the record has a digest for every chunk read. */
+const checksDigests = (record: FileRecord, chunks: number) => cacheTuning().verifyChunks && record.chunkDigests.length >= chunks;
+
+/**
+ * Reads stored chunk `i` into `target` at `offset` and, with `verify`, checks its SHA-256. Resolves to `target`'s
+ * bytes in the buffer they now live in (byob.ts: `target` is detached). Unreadable Blobs (their backing files
+ * deleted under the browser) count as corruption.
+ */
+async function readChunkInto(record: FileRecord, blob: Blob, i: number, target: Uint8Array<ArrayBuffer>, offset: number, verify: boolean): Promise<Uint8Array<ArrayBuffer>> {
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await readBlobInto(blob, target, offset);
+  } catch (cause) {
+    throw new CorruptEntryError(`chunk ${i} cannot be read`, { cause });
+  }
+  if (verify && record.chunkDigests[i] !== undefined && (await chunkDigest(bytes.subarray(offset, offset + blob.size))) !== record.chunkDigests[i]) {
+    throw new CorruptEntryError(`chunk ${i} fails its SHA-256`);
+  }
+  return bytes;
+}
+
 /**
  * Reads chunks `[0, chunks)` of a checked file into `target`, verifying digests when tuned to; `onChunk` gets the
  * bytes read so far. Resolves to the filled bytes, which live in a new `ArrayBuffer` object (see byob.ts): `target`
- * is detached afterwards. Unreadable Blobs (their backing files deleted under the browser) count as corruption.
+ * is detached afterwards.
  */
 export async function copyChunks(record: FileRecord, blobs: Blob[], target: Uint8Array<ArrayBuffer>, chunks: number, onChunk?: (loaded: number) => void): Promise<Uint8Array<ArrayBuffer>> {
-  const verify = cacheTuning().verifyChunks && record.chunkDigests.length >= chunks;
+  const verify = checksDigests(record, chunks);
   let bytes = target;
   for (let i = 0; i < chunks; i += 1) {
     const start = i * record.chunkSize;
-    try {
-      bytes = await readBlobInto(blobs[i], bytes, start);
-    } catch (cause) {
-      throw new CorruptEntryError(`chunk ${i} cannot be read`, { cause });
-    }
-    const chunk = bytes.subarray(start, start + blobs[i].size);
-    if (verify && record.chunkDigests[i] !== undefined && (await chunkDigest(chunk)) !== record.chunkDigests[i]) {
-      throw new CorruptEntryError(`chunk ${i} fails its SHA-256`);
-    }
-    onChunk?.(start + chunk.length);
+    bytes = await readChunkInto(record, blobs[i], i, bytes, start, verify);
+    onChunk?.(start + blobs[i].size);
   }
   return bytes;
 }
@@ -77,16 +90,11 @@ export async function readStoredFile(record: FileRecord, onChunk?: (loaded: numb
  */
 export async function openStoredFile(record: FileRecord, onChunk?: (loaded: number) => void, verify = true): Promise<Blob> {
   const blobs = await checkStoredFile(record);
-  const digests = verify && cacheTuning().verifyChunks && record.chunkDigests.length >= blobs.length;
+  const digests = verify && checksDigests(record, blobs.length);
   let buffer = new Uint8Array(digests ? Math.min(record.chunkSize, record.size!) : 0);
   let loaded = 0;
   for (let i = 0; digests && i < blobs.length; i += 1) {
-    try {
-      buffer = await readBlobInto(blobs[i], buffer, 0);
-    } catch (cause) {
-      throw new CorruptEntryError(`chunk ${i} cannot be read`, { cause });
-    }
-    if ((await chunkDigest(buffer.subarray(0, blobs[i].size))) !== record.chunkDigests[i]) throw new CorruptEntryError(`chunk ${i} fails its SHA-256`);
+    buffer = await readChunkInto(record, blobs[i], i, buffer, 0, true);
     loaded += blobs[i].size;
     onChunk?.(loaded);
   }
