@@ -94,6 +94,15 @@ function weightsFile(ref: FileRef, manifest: ModelManifest, context: LoadContext
   return (streamsBlobs ? openModelFile : fetchModelFile)(request(ref, manifest), fetchOptions(context));
 }
 
+/** The file an external-data location of `file` names: the manifest's entry for it, else the path beside `file`. */
+function externalRef(file: OnnxFileRef, path: string): FileRef {
+  return file.externalData?.find((f) => f.path === path) ?? { url: new URL(path, file.url).href };
+}
+
+function invalidOnnx(file: OnnxFileRef, label: string, cause: unknown): DiffusionError {
+  return new DiffusionError('model-load-failed', `The ${label} file is not a valid ONNX model (truncated or corrupt).`, { cause, details: { url: file.url } });
+}
+
 /** Fetches an ONNX file and its external data, then creates its session. */
 async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelManifest, context: LoadContext): Promise<Session> {
   const model = await weightsFile(file, manifest, context);
@@ -105,13 +114,10 @@ async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelMani
     // Embedded weights go to ORT as external data into these same bytes: half the peak memory (onnx-inline-weights.ts).
     graph = model instanceof Blob ? await externalizeWeightsFromBlob(model) : externalizeWeights(model);
   } catch (cause) {
-    throw new DiffusionError('model-load-failed', `The ${label} file is not a valid ONNX model (truncated or corrupt).`, { cause, details: { url: file.url } });
+    throw invalidOnnx(file, label, cause);
   }
   const externalData = [];
-  for (const path of locations) {
-    const ref = file.externalData?.find((f) => f.path === path) ?? { url: new URL(path, file.url).href };
-    externalData.push({ path, data: await weightsFile(ref, manifest, context) });
-  }
+  for (const path of locations) externalData.push({ path, data: await weightsFile(externalRef(file, path), manifest, context) });
   if (graph) externalData.push({ path: INLINE_WEIGHTS_PATH, data: model });
   // Without large embedded weights the file is the graph alone (small), which ORT takes as bytes.
   const bytes = graph ?? (model instanceof Blob ? new Uint8Array(await model.arrayBuffer()) : model);
@@ -184,12 +190,9 @@ export async function prefetchModel(manifest: ModelManifest, context: Omit<LoadC
     // A Blob over the stored chunks: the (possibly 2 GB) file is never assembled just to list its external data.
     const model = await openModelFile(request(file, manifest), options);
     const locations = file.externalData?.map((f) => f.path) ?? (await externalDataLocationsFromBlob(model).catch((cause: unknown) => {
-      throw new DiffusionError('model-load-failed', `${file.url} is not a valid ONNX model (truncated or corrupt).`, { cause, details: { url: file.url } });
+      throw invalidOnnx(file, fileName(file.url, manifest), cause);
     }));
-    for (const path of locations) {
-      const ref = file.externalData?.find((f) => f.path === path) ?? { url: new URL(path, file.url).href };
-      await cacheModelFile(request(ref, manifest), options);
-    }
+    for (const path of locations) await cacheModelFile(request(externalRef(file, path), manifest), options);
   }
 }
 
