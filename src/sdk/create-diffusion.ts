@@ -1,8 +1,8 @@
 /** The SDK's front door: `createDiffusion({ model })` loads a model in a worker and resolves when it is ready. */
-import { DiffusionError } from './errors.ts';
+import { DiffusionError } from '../worker/protocol/errors.ts';
 import { Diffusion, startWorker, type RunOptions } from './diffusion.ts';
 import { defaultWorkerFactory, type WorkerFactory } from './worker-client.ts';
-import type { Device, ModelSource } from '../worker/protocol.ts';
+import type { Device, ModelSource } from '../worker/protocol/types.ts';
 
 /** Options for `createDiffusion`. */
 export interface DiffusionOptions extends RunOptions {

@@ -4,12 +4,12 @@
  * loads the model again (from the IndexedDB cache, so without downloading).
  */
 import { proxy, transfer } from 'comlink';
-import { abortError, DiffusionError, isDiffusionError } from './errors.ts';
+import { abortError, DiffusionError, isDiffusionError } from '../worker/protocol/errors.ts';
 import { toImageData, type ImageSource } from './image-input.ts';
 import { toGenerateResult, type GenerateResult } from './result.ts';
-import { randomSeed, validateRequest } from './validate.ts';
+import { randomSeed, validateRequest } from '../worker/protocol/validate.ts';
 import { WorkerClient, type WorkerFactory } from './worker-client.ts';
-import type { Device, GenerateRequest, LoadedModelInfo, ModelSource, Progress } from '../worker/protocol.ts';
+import type { Device, GenerateRequest, LoadedModelInfo, ModelSource, Progress } from '../worker/protocol/types.ts';
 
 /** How to run one call: cancellation and progress, as `fetch(input, init)` separates them. */
 export interface RunOptions {

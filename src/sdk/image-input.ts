@@ -3,7 +3,7 @@
  * transferred buffer (never a structured-clone copy). ImageData the caller passed is copied first, so their
  * object stays usable.
  */
-import { DiffusionError } from './errors.ts';
+import { DiffusionError } from '../worker/protocol/errors.ts';
 
 /** Everything `image` and `mask` accept. */
 export type ImageSource = ImageData | ImageBitmap | Blob | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas;

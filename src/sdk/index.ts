@@ -7,11 +7,11 @@ export {
   type CachedModel, type CacheOptions, type CacheUsage,
 } from './model-cache.ts';
 export { outpaint, type OutpaintCanvas, type OutpaintMargins } from './outpaint.ts';
-export { DiffusionError, ErrorCodes, isDiffusionError, type ErrorCode } from './errors.ts';
+export { DiffusionError, ErrorCodes, isDiffusionError, type ErrorCode } from '../worker/protocol/errors.ts';
 export { type GenerateResult } from './result.ts';
-export { SIZE_LIMITS, STEP_LIMITS } from './validate.ts';
+export { SIZE_LIMITS, STEP_LIMITS } from '../worker/protocol/validate.ts';
 export type { WorkerFactory } from './worker-client.ts';
 export type {
   Device, FileRef, GenerateRequest, LoadedModelInfo, ModelManifest, ModelSource, OnnxFileRef, Progress, Timings,
-} from '../worker/protocol.ts';
+} from '../worker/protocol/types.ts';
 export type { SchedulerConfig } from '../worker/schedulers/scheduler.ts';

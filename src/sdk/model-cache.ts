@@ -3,12 +3,12 @@
  * persistent storage. Each call runs in a short-lived worker (the cache lives there, beside the pipeline).
  */
 import { proxy, type Remote } from 'comlink';
-import { DiffusionError } from './errors.ts';
+import { DiffusionError } from '../worker/protocol/errors.ts';
 import { defaultWorkerFactory, WorkerClient, type WorkerFactory } from './worker-client.ts';
 import type { RunOptions } from './diffusion.ts';
 import type { WorkerApi } from '../worker/api.ts';
 import type { CachedModel, CacheUsage } from '../worker/cache/model-cache.ts';
-import type { ModelSource } from '../worker/protocol.ts';
+import type { ModelSource } from '../worker/protocol/types.ts';
 
 export type { CachedModel, CacheUsage };
 

@@ -2,7 +2,7 @@
  * Outpainting: grow the canvas, fill the new area so the VAE sees plausible colours (the nearest edge pixel
  * plus a little noise), and return the mask of the new area for the inpainting pipeline.
  */
-import { DiffusionError } from './errors.ts';
+import { DiffusionError } from '../worker/protocol/errors.ts';
 
 /** How many pixels to add on each side. */
 export interface OutpaintMargins {

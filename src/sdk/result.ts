@@ -1,5 +1,5 @@
 /** What `generate` resolves with. */
-import type { Timings, WorkerResult } from '../worker/protocol.ts';
+import type { Timings, WorkerResult } from '../worker/protocol/types.ts';
 import type { SchedulerConfig } from '../worker/schedulers/scheduler.ts';
 
 /** One generated image with the facts needed to make it again. */

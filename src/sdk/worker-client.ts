@@ -3,8 +3,8 @@
  * waiting on it (Comlink leaves pending calls unresolved when a worker ends, so we do it ourselves).
  */
 import { wrap, releaseProxy, type Remote } from 'comlink';
-import { installErrorTransfer } from './comlink-errors.ts';
-import { DiffusionError } from './errors.ts';
+import { installErrorTransfer } from '../worker/protocol/error-transfer.ts';
+import { DiffusionError } from '../worker/protocol/errors.ts';
 import type { WorkerApi } from '../worker/api.ts';
 
 /** Makes the worker; the default works unbundled and in Vite/webpack, which recognise this exact form. */

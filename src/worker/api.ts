@@ -3,12 +3,12 @@
  * cancelled or failed request leaves the worker ready for the next one.
  */
 import { transfer } from 'comlink';
-import { abortError, DiffusionError, isDiffusionError } from '../sdk/errors.ts';
-import { validateRequest } from '../sdk/validate.ts';
+import { abortError, DiffusionError, isDiffusionError } from './protocol/errors.ts';
+import { validateRequest } from './protocol/validate.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels, type CachedModel, type CacheUsage } from './cache/model-cache.ts';
 import { loadModel, prefetchModel, type LoadContext, type LoadedModel } from './models/load-model.ts';
 import { resolveSource } from './models/resolve-source.ts';
-import type { GenerateRequest, LoadedModelInfo, LoadOptions, ModelManifest, ModelSource, Progress, WorkerResult } from './protocol.ts';
+import type { GenerateRequest, LoadedModelInfo, LoadOptions, ModelManifest, ModelSource, Progress, WorkerResult } from './protocol/types.ts';
 import { generate } from './pipelines/generate.ts';
 import { yieldToEventLoop, type RunContext } from './pipelines/run-context.ts';
 import { configureRuntime, resolveBackend } from './runtime/ort.ts';

@@ -1,6 +1,6 @@
 /** The worker entry: exposes the API over Comlink, nothing else. */
 import { expose } from 'comlink';
-import { installErrorTransfer } from '../sdk/comlink-errors.ts';
+import { installErrorTransfer } from './protocol/error-transfer.ts';
 import { WorkerApi } from './api.ts';
 
 installErrorTransfer();

@@ -1,5 +1,5 @@
 // Minimal assertions for browser tests (mocha runs them; no assertion library is needed for these few shapes).
-import { DiffusionError } from '../../src/sdk/errors.ts';
+import { DiffusionError } from '../../src/worker/protocol/errors.ts';
 
 /** Throws with `message` unless `condition` holds. */
 export function ok(condition: unknown, message = 'expected a truthy value'): asserts condition {

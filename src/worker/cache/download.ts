@@ -4,7 +4,7 @@
  * after every check passed. When the caller wants the bytes, they are copied once into a buffer of the final size
  * as they arrive, so the peak is the file plus one chunk.
  */
-import { DiffusionError, abortError } from '../../sdk/errors.ts';
+import { DiffusionError, abortError } from '../protocol/errors.ts';
 import { ensureQuota, isQuotaError } from './quota.ts';
 import { bodyPieces } from './byob.ts';
 import { chunkDigest, checkStoredFile, copyChunks } from './read.ts';

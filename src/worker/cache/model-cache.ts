@@ -5,7 +5,7 @@
  * and chunk digests, evicting and downloading again on any mismatch; downloads resume with `Range` after faults,
  * in this session or a later one. One tab at a time works on a file (Web Locks). Decision record: docs/decisions/0004.
  */
-import { DiffusionError, abortError } from '../../sdk/errors.ts';
+import { DiffusionError, abortError } from '../protocol/errors.ts';
 import { download } from './download.ts';
 import { withFileLock } from './locks.ts';
 import { checkStoredFile, CorruptEntryError, openStoredFile, readStoredFile } from './read.ts';

@@ -1,5 +1,5 @@
 /** Storage quota: refuse a download that cannot fit before it starts, and ask for persistent storage. */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 
 /** Throws `quota-exceeded` (with the numbers) unless `bytes` more fit in this origin's storage. */
 export async function ensureQuota(bytes: number): Promise<void> {

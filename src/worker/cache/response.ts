@@ -3,7 +3,7 @@
  * `If-Range` so a changed file is sent whole instead of spliced), falling back to the whole file when the server
  * ignores or refuses the range. Status codes become final errors (404, other 4xx) or retryable ones (5xx, 408, 429).
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import type { FileRecord } from './store.ts';
 import type { ModelFileRequest } from './types.ts';
 

@@ -3,7 +3,7 @@
  * batch dimension can hold 2 (for batched classifier-free guidance). Never hard-coded: the export families
  * disagree on dtypes, ranks and dimension names (docs/model-contracts.md).
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { inputsOf, outputsOf, type Session, type TensorType, type ValueInfo } from '../runtime/ort.ts';
 
 /** A float input or output, and whether it is float16. */

@@ -1,5 +1,5 @@
 /** The Hugging Face diffusers-ONNX folder layout, as a manifest relative to the folder. */
-import type { ModelManifest } from '../protocol.ts';
+import type { ModelManifest } from '../protocol/types.ts';
 
 /** A manifest naming every file of the layout under `folder` (a URL ending in `/` or not). */
 export function folderLayout(folder: string): ModelManifest {

@@ -2,9 +2,9 @@
  * Loads a model: fetches its files (through the IndexedDB cache), reads its settings, creates one ONNX session
  * per network and reads each session's contract. The VAE encoder is loaded on first use.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { cacheModelFile, ensureQuota, fetchModelFile, fetchOptionalFile, openModelFile, type FetchOptions } from '../cache/model-cache.ts';
-import type { FileRef, ModelManifest, ModelPart, OnnxFileRef, Progress } from '../protocol.ts';
+import type { FileRef, ModelManifest, ModelPart, OnnxFileRef, Progress } from '../protocol/types.ts';
 import { createSession, releaseSession, streamsBlobs, type Backend, type Session } from '../runtime/ort.ts';
 import { parseSchedulerConfigJson } from '../schedulers/config.ts';
 import type { SchedulerConfig } from '../schedulers/scheduler.ts';

@@ -2,7 +2,7 @@
  * Named models that resolve to public repositories. Tests never download these; the demo lists them.
  * Sizes are what a visitor downloads once; fp16 presets need a WebGPU adapter with `shader-f16`.
  */
-import type { ModelManifest } from '../protocol.ts';
+import type { ModelManifest } from '../protocol/types.ts';
 import { folderLayout } from './folder-layout.ts';
 
 const hub = (repo: string, path: string) => `https://huggingface.co/${repo}/resolve/main/${path}`;

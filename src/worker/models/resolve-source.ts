@@ -2,8 +2,8 @@
  * Turns what the user passed as `model` (a preset name, a folder URL, or a manifest) into a manifest whose
  * file URLs are all absolute.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
-import type { FileRef, ModelManifest, ModelSource, OnnxFileRef } from '../protocol.ts';
+import { DiffusionError } from '../protocol/errors.ts';
+import type { FileRef, ModelManifest, ModelSource, OnnxFileRef } from '../protocol/types.ts';
 import { folderLayout } from './folder-layout.ts';
 import { isPresetName, presets } from './presets.ts';
 

@@ -1,5 +1,5 @@
 /** VAE decoding: latents / scaling factor -> decoder -> RGBA pixels, refusing NaN output. */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import type { LoadedModel } from '../models/load-model.ts';
 import { floatData, runSession } from '../runtime/ort.ts';
 import { planarToRgba } from '../tensor/image.ts';

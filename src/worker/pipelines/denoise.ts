@@ -2,7 +2,7 @@
  * The denoising loop: for each timestep, scale the input, predict noise with the U-Net (both guidance
  * branches in one batch where the model allows), mix them, and let the scheduler step.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import type { LoadedModel } from '../models/load-model.ts';
 import { floatData, runSession } from '../runtime/ort.ts';
 import type { Scheduler } from '../schedulers/scheduler.ts';

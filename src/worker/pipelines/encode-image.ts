@@ -3,7 +3,7 @@
  * latent distribution (mean + logvar) are sampled with the request's generator, as diffusers'
  * `retrieve_latents(..., generator)` does, so seeded image-to-image reproduces diffusers.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import type { LoadedModel } from '../models/load-model.ts';
 import type { LoadContext } from '../models/load-model.ts';
 import { floatData, runSession } from '../runtime/ort.ts';

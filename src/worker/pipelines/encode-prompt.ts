@@ -5,7 +5,7 @@
 import type { LoadedModel } from '../models/load-model.ts';
 import { floatData, runSession, type OrtTensor } from '../runtime/ort.ts';
 import { floatTensor, hasNonFinite, idsTensor } from './feeds.ts';
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 
 /** The text conditioning for the U-Net: batch 2 ([negative, prompt]) under guidance, else batch 1. */
 export interface PromptEmbeddings {

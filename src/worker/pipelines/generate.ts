@@ -1,8 +1,8 @@
 /** Picks the pipeline for a request: text-to-image, image-to-image, or inpainting. */
-import type { ValidRequest } from '../../sdk/validate.ts';
+import type { ValidRequest } from '../protocol/validate.ts';
 import { checkSizeFor, sizeErrorFrom } from '../models/contract.ts';
 import type { LoadedModel } from '../models/load-model.ts';
-import type { WorkerResult } from '../protocol.ts';
+import type { WorkerResult } from '../protocol/types.ts';
 import { resolveSampler } from '../schedulers/names.ts';
 import type { SchedulerConfig } from '../schedulers/scheduler.ts';
 import { imageToImage } from './image-to-image.ts';

@@ -3,7 +3,7 @@
  * timestep that `strength` selects, and denoise only the remaining steps.
  */
 import type { LoadedModel } from '../models/load-model.ts';
-import type { WorkerResult } from '../protocol.ts';
+import type { WorkerResult } from '../protocol/types.ts';
 import { createScheduler } from '../schedulers/registry.ts';
 import type { Scheduler } from '../schedulers/scheduler.ts';
 import { TorchGenerator } from '../tensor/random.ts';

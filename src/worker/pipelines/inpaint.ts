@@ -6,7 +6,7 @@
  * returned unchanged, byte for byte.
  */
 import type { LoadedModel } from '../models/load-model.ts';
-import type { WorkerResult } from '../protocol.ts';
+import type { WorkerResult } from '../protocol/types.ts';
 import { createScheduler } from '../schedulers/registry.ts';
 import { rgbaToPlanar } from '../tensor/image.ts';
 import { binaryMask, composite, featherMask, latentMask } from '../tensor/mask.ts';

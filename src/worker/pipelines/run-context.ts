@@ -1,6 +1,6 @@
 /** What a pipeline run gets from the worker API: progress reporting and a cancellation checkpoint. */
 import type { LoadContext } from '../models/load-model.ts';
-import type { Progress } from '../protocol.ts';
+import type { Progress } from '../protocol/types.ts';
 
 /** Per-request services for a pipeline. */
 export interface RunContext {

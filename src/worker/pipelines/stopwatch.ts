@@ -1,5 +1,5 @@
 /** Collects a generation's timings (encode, each step and its JavaScript overhead, decode) and reports steps. */
-import type { Timings } from '../protocol.ts';
+import type { Timings } from '../protocol/types.ts';
 import type { RunContext } from './run-context.ts';
 
 /** A stopwatch for one generation; stages are timed from the previous mark. */

@@ -2,7 +2,7 @@
  * Text-to-image, as a numbered recipe (the shape of diffusers' StableDiffusionPipeline.__call__).
  */
 import type { LoadedModel } from '../models/load-model.ts';
-import type { WorkerResult } from '../protocol.ts';
+import type { WorkerResult } from '../protocol/types.ts';
 import { createScheduler } from '../schedulers/registry.ts';
 import { TorchGenerator } from '../tensor/random.ts';
 import { decodeLatents } from './decode-latents.ts';

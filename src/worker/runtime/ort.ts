@@ -8,7 +8,7 @@
  * held whole in memory. Others (no `WebAssembly.Suspending`) get the asyncify build. Decision record: 0001.
  */
 import type * as Ort from 'onnxruntime-web/webgpu';
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { widenFloat16 } from '../tensor/float16.ts';
 
 /** True where ORT runs its JSPI build, which streams Blob external data (see `createSession`). */

@@ -3,7 +3,7 @@
  * estimate for each prediction type, in float32 as diffusers' torch scalars compute it, the unsupported options,
  * and their integer timesteps.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { oneOf, resolveConfig, type ResolvedConfig } from './config.ts';
 import type { SchedulerConfig } from './scheduler.ts';
 import { checkModelOutput, throwIfNaN } from './tensor-ops.ts';

@@ -2,7 +2,7 @@
  * Noise schedules, in float32 exactly as diffusers 0.24 builds them with torch 1.13 on the CPU: the betas, their
  * zero-terminal-SNR rescaling, and the cumulative product of the alphas.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import type { ResolvedConfig } from './config.ts';
 
 const f32 = Math.fround;

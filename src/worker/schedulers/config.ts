@@ -2,7 +2,7 @@
  * Scheduler configs as diffusers writes them: parsing `scheduler_config.json` (which Python's `json` fills with
  * bare `Infinity` / `NaN`) and resolving a config against one class's constructor defaults.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import type { SchedulerConfig } from './scheduler.ts';
 
 /** A scheduler's effective config: every constructor key with its value, plus `_class_name`; frozen. */

@@ -3,7 +3,7 @@
  *
  * `thresholding` is not implemented (it only suits pixel-space models).
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import {
   VP_SOLVER_DEFAULTS, alphaSigma, combine, convertModelOutput, requireSupported, solverConfig, type AlphaSigma,
 } from './multistep-common.ts';

@@ -3,7 +3,7 @@
  * `thresholding` is not implemented (it only suits pixel-space models). The pieces its relatives share live in
  * multistep-common.ts, multistep-schedule.ts and vp-solver-scheduler.ts.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import {
   VP_SOLVER_DEFAULTS, combine, convertModelOutput, dpmCoefficients, dpmSolverNames, solverConfig,

@@ -4,7 +4,7 @@
  *
  * `thresholding` is not implemented (it only suits pixel-space models).
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import {
   VP_SOLVER_DEFAULTS, combine, convertModelOutput, dpmCoefficients, dpmSolverNames, solverConfig,
 } from './multistep-common.ts';

@@ -3,7 +3,7 @@
  * schedule and its interleaving, the float32 midpoint and `sigma_to_t`, the fused Euler move of each call, and
  * diffusers' per-timestep counter for `addNoise`. Arithmetic follows torch's float32.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { interp, karrasSigmas, logSigmas, sigmaToT, sigmasFromAlphasCumprod } from './sigmas.ts';
 import { addScaled, throwIfNaN, unknownTimestep } from './tensor-ops.ts';
 import { leadingSpacing, linspaceSpacing, roundHalfEven, trailingSpacing } from './timesteps.ts';

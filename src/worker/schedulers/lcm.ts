@@ -3,7 +3,7 @@
  * to the denoised estimate (with the consistency boundary scalings), then re-noises to the next timestep with
  * fresh noise, except on the last step. Dynamic thresholding is left out (a config asking for it fails).
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import { alphaConfig, predictX0 } from './alpha-schedule.ts';
 import { AlphaScheduler } from './alpha-scheduler.ts';

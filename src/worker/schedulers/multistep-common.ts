@@ -4,7 +4,7 @@
  * shared default keys, checks and renaming), forward noising, and the weighted element-wise sum their updates are
  * made of.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { alphasCumprod, betasFor } from './betas.ts';
 import { resolveConfig } from './config.ts';
 import type { SchedulerConfig } from './scheduler.ts';

@@ -2,7 +2,7 @@
  * `set_timesteps` of diffusers 0.24.0's multistep VP solvers (DPM-Solver++, UniPC, DEIS): their own timestep spacing,
  * the sigmas at those timesteps (or Karras / Lu sigmas), and DPM-Solver's lambda clipping.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { karrasSigmas, logSigmas, sigmaToT, sigmasFromAlphasCumprod } from './sigmas.ts';
 import { npArange, npLinspace, roundHalfEven } from './timesteps.ts';
 

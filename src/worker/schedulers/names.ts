@@ -2,7 +2,7 @@
  * The sampler names people use (AUTOMATIC1111's web UI, ComfyUI) as diffusers configs, and the resolution of a
  * requested sampler against a model's own `scheduler_config.json` (so the betas and offsets stay the model's).
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { hasScheduler, schedulerClassNames } from './registry.ts';
 import type { SchedulerConfig } from './scheduler.ts';
 

@@ -3,7 +3,7 @@
  * PLMS sampler of latent diffusion (Stable Diffusion's original default); without, three Runge–Kutta warm-up
  * steps of four model calls each precede the linear multistep steps.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import { checkTimestepRange, integerTimesteps } from './alpha-schedule.ts';
 import { AlphaScheduler } from './alpha-scheduler.ts';

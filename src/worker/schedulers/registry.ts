@@ -2,7 +2,7 @@
  * The scheduler classes by diffusers `_class_name`. Each algorithm file adds one line to {@link BUILT_IN}; code
  * outside the library can add more with {@link registerScheduler}.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { DDIMScheduler } from './ddim.ts';
 import { DDPMScheduler } from './ddpm.ts';
 import { DEISMultistepScheduler } from './deis-multistep.ts';

@@ -2,7 +2,7 @@
  * The schedule shared by the k-diffusion style samplers (Euler, Euler ancestral, Heun, LMS): float32 timesteps
  * spaced as the config says, sigmas interpolated from the training sigmas (optionally Karras), and their scalings.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { alphasCumprod, betasFor } from './betas.ts';
 import type { ResolvedConfig } from './config.ts';
 import { interp, karrasSigmas, logSigmas, sigmaToT, sigmasFromAlphasCumprod } from './sigmas.ts';

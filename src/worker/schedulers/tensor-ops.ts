@@ -5,7 +5,7 @@
  * match diffusers to the last bit where torch does one operation per kernel. Helpers write into `out` when given,
  * so hot paths can reuse buffers.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { TorchGenerator } from '../tensor/random.ts';
 
 const f32 = Math.fround;

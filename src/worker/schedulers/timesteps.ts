@@ -3,7 +3,7 @@
  * Each class combines them slightly differently (rounding, dtype, the offset), so the classes call these pieces
  * rather than one do-everything function. Results run from noisy to clean (descending).
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 
 /** `numpy.round`: halves go to the even neighbour (banker's rounding), unlike `Math.round`. */
 export function roundHalfEven(x: number): number {

@@ -4,7 +4,7 @@
  * Not implemented: `thresholding` (pixel-space only) and `solver_p` (a nested scheduler object that a
  * `scheduler_config.json` cannot carry).
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import {
   VP_SOLVER_DEFAULTS, combine, convertModelOutput, requireSupported, solverConfig, type AlphaSigma,
 } from './multistep-common.ts';

@@ -9,7 +9,7 @@
  * Pure computation: no DOM, works in Node and in a worker.
  */
 
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { normalFill16 } from './random/avx2-normal.ts';
 import { Mt19937 } from './random/mt19937.ts';
 

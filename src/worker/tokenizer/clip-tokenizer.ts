@@ -2,7 +2,7 @@
  * The CLIP BPE tokenizer, a faithful port of openai/CLIP's `clip/simple_tokenizer.py` (the tokenizer every
  * Stable Diffusion text encoder was trained with). Pure: no DOM, runs in Node and in a Worker.
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { BpeMerger, END_OF_WORD } from './bpe.ts';
 import { decodeBytes, encodeBytes } from './bytes-to-unicode.ts';
 import { normalizePrompt, WHITESPACE } from './normalize.ts';

@@ -2,7 +2,7 @@
  * Reads the two published forms of the CLIP vocabulary: Hugging Face's `vocab.json` + `merges.txt`, and
  * openai's `bpe_simple_vocab_16e6.txt` (merges only; the vocabulary is derived from them).
  */
-import { DiffusionError } from '../../sdk/errors.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import { END_OF_WORD } from './bpe.ts';
 import { byteAlphabet } from './bytes-to-unicode.ts';
 

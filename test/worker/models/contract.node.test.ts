@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkSizeFor, unetContract } from '../../../src/worker/models/contract.ts';
-import { DiffusionError } from '../../../src/sdk/errors.ts';
+import { DiffusionError } from '../../../src/worker/protocol/errors.ts';
 import type { Session } from '../../../src/worker/runtime/ort.ts';
 
 /** Session metadata as onnxruntime-web reports it (only the fields the contract reads). */

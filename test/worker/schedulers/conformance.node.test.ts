@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { createScheduler, schedulerClassNames } from '../../../src/worker/schedulers/registry.ts';
 import type { Scheduler, SchedulerConfig } from '../../../src/worker/schedulers/scheduler.ts';
 import { TorchGenerator } from '../../../src/worker/tensor/random.ts';
-import { isDiffusionError } from '../../../src/sdk/errors.ts';
+import { isDiffusionError } from '../../../src/worker/protocol/errors.ts';
 
 const SD15: SchedulerConfig = {
   num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear', steps_offset: 1,

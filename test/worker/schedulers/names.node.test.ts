@@ -1,7 +1,7 @@
 // Sampler names (AUTOMATIC1111, ComfyUI, diffusers classes) resolved against a model's scheduler config.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isDiffusionError } from '../../../src/sdk/errors.ts';
+import { isDiffusionError } from '../../../src/worker/protocol/errors.ts';
 import { parseSchedulerConfigJson } from '../../../src/worker/schedulers/config.ts';
 import { resolveSampler, samplerNames } from '../../../src/worker/schedulers/names.ts';
 import { createScheduler, schedulerClassNames } from '../../../src/worker/schedulers/registry.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { denoisedEstimate, latentToRgba, LATENT_RGB_FACTORS, stepPreview, type StepState } from '../../../src/worker/tensor/latent-preview.ts';
 import { alphasCumprod, betasFor } from '../../../src/worker/schedulers/betas.ts';
 import { createScheduler } from '../../../src/worker/schedulers/index.ts';
-import { validateRequest } from '../../../src/sdk/validate.ts';
+import { validateRequest } from '../../../src/worker/protocol/validate.ts';
 
 /** Node has no ImageData; this stand-in has the fields the preview fills. */
 class FakeImageData {

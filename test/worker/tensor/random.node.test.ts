@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { TorchGenerator } from '../../../src/worker/tensor/random.ts';
 import { fma32 } from '../../../src/worker/tensor/random/fma32.ts';
 import { logOfUnit, writeSinCos } from '../../../src/worker/tensor/random/avx2-normal.ts';
-import { isDiffusionError } from '../../../src/sdk/errors.ts';
+import { isDiffusionError } from '../../../src/worker/protocol/errors.ts';
 
 interface OracleCase { seed: number; shape: number[]; numel: number; sha256_f32le?: string; values: number[] }
 interface DerivedCall {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { ClipTokenizer } from '../../../src/worker/tokenizer/index.ts';
-import { isDiffusionError } from '../../../src/sdk/errors.ts';
+import { isDiffusionError } from '../../../src/worker/protocol/errors.ts';
 
 interface OraclePrompt {
   name: string; text: string; normalized: string; bpe_tokens: string[]; ids: number[]; truncated: boolean;

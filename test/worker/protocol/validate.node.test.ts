@@ -1,8 +1,8 @@
 // Request validation: defaults, limits and the code of every rejection.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateRequest } from '../../src/sdk/validate.ts';
-import type { GenerateRequest } from '../../src/worker/protocol.ts';
+import { validateRequest } from '../../../src/worker/protocol/validate.ts';
+import type { GenerateRequest } from '../../../src/worker/protocol/types.ts';
 
 const code = (request: Record<string, unknown>) => {
   try {

@@ -4,7 +4,7 @@
  * before any GPU work.
  */
 import { DiffusionError } from './errors.ts';
-import type { GenerateRequest } from '../worker/protocol.ts';
+import type { GenerateRequest } from './types.ts';
 
 /** Size limits in pixels; sizes are multiples of 8 because the VAE downsamples 8x. */
 export const SIZE_LIMITS = { min: 64, max: 2048, multiple: 8 } as const;

@@ -1,8 +1,9 @@
 /**
- * The types that cross the worker boundary. Type-only: the SDK imports these and nothing else from worker/.
- * Everything here must survive structured clone (no functions, no class instances but typed arrays and ImageData).
+ * The types that cross the worker boundary. Everything here must survive structured clone (no functions,
+ * no class instances but typed arrays and ImageData). Part of protocol/, the one folder of worker/ that the
+ * SDK may import values from (decision 0007).
  */
-import type { SchedulerConfig } from './schedulers/scheduler.ts';
+import type { SchedulerConfig } from '../schedulers/scheduler.ts';
 
 /** Where the model's files come from: a folder URL, a preset name, or an explicit manifest. */
 export type ModelSource = string | ModelManifest;
