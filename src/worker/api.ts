@@ -13,15 +13,25 @@ import { generate } from './pipelines/generate.ts';
 import { yieldToEventLoop, type RunContext } from './pipelines/run-context.ts';
 import { configureRuntime, resolveBackend } from './runtime/ort.ts';
 
-/** Loads `manifest`, or its `fallback` where an fp16 model meets an adapter without `shader-f16`. */
-async function loadWithFallback(manifest: ModelManifest, context: LoadContext, origin: string | undefined): Promise<LoadedModel> {
+/**
+ * Loads `manifest`, or its `fallback` where an fp16 model meets an adapter without `shader-f16`. With no fallback
+ * and `device: 'auto'`, it runs on WASM instead: a folder model's precision shows only when its first session (the
+ * text encoder) is created, which is still before the U-Net is downloaded.
+ */
+async function loadWithFallback(manifest: ModelManifest, context: LoadContext, choice: Choice, origin: string | undefined): Promise<LoadedModel> {
   try {
     return await loadModel(manifest, context);
   } catch (error) {
-    if (!manifest.fallback || !isDiffusionError(error, 'fp16-unsupported')) throw error;
-    return loadModel(resolveSource(manifest.fallback, origin), context);
+    if (!isDiffusionError(error, 'fp16-unsupported')) throw error;
+    if (manifest.fallback) return loadModel(resolveSource(manifest.fallback, origin), context);
+    if (choice.device !== 'auto') throw error;
+    choice.reason = "auto: this fp16 model needs 'shader-f16', which the WebGPU adapter lacks.";
+    return loadModel(manifest, { ...context, backend: 'wasm' });
   }
 }
+
+/** The device asked for and, once loaded, why the backend in use was picked. */
+interface Choice { readonly device: LoadOptions['device']; reason: string }
 
 /** A progress callback proxied from the main thread. */
 export type ProgressCallback = (progress: Progress) => void;
@@ -29,6 +39,7 @@ export type ProgressCallback = (progress: Progress) => void;
 /** The API object `worker.ts` exposes. */
 export class WorkerApi {
   #model: LoadedModel | undefined;
+  #deviceReason = '';
   #controllers = new Map<number, AbortController>();
 
   /** Loads a model (replacing any loaded one) and says how it runs. */
@@ -36,12 +47,16 @@ export class WorkerApi {
     const controller = this.#track(id);
     try {
       await configureRuntime(options);
-      const { backend } = await resolveBackend(options.device);
+      const manifest = resolveSource(source, options.origin);
+      // A model with an fp32 fallback still prefers WebGPU: the fallback runs there.
+      const { backend, reason } = await resolveBackend(options.device, { needsShaderF16: manifest.needsShaderF16 && !manifest.fallback });
       await this.#model?.release();
       this.#model = undefined;
       const context = { backend, signal: controller.signal, onProgress: (p: Progress) => onProgress?.(p) };
-      this.#model = await loadWithFallback(resolveSource(source, options.origin), context, options.origin);
-      onProgress?.({ phase: 'ready', device: backend });
+      const choice: Choice = { device: options.device, reason };
+      this.#model = await loadWithFallback(manifest, context, choice, options.origin);
+      this.#deviceReason = choice.reason;
+      onProgress?.({ phase: 'ready', device: this.#model.backend });
       return this.#info(this.#model);
     } finally {
       this.#controllers.delete(id);
@@ -123,6 +138,7 @@ export class WorkerApi {
     return {
       id: model.manifest.id,
       device: model.backend,
+      deviceReason: this.#deviceReason,
       dtype: model.unet.contract.sample.type,
       unetChannels: model.unet.contract.channels,
       canEncodeImages: Boolean(model.manifest.vaeEncoder),

@@ -53,7 +53,7 @@ export function resolveManifest(manifest: ModelManifest, origin?: string): Model
 /** Resolves a preset name, folder URL (absolute, or relative to `origin`) or manifest to an absolute manifest. */
 export function resolveSource(source: ModelSource, origin?: string): ModelManifest {
   if (typeof source === 'string') {
-    if (isPresetName(source)) return resolveManifest(presets[source].manifest, origin);
+    if (isPresetName(source)) return resolveManifest({ ...presets[source].manifest, needsShaderF16: presets[source].needsShaderF16 }, origin);
     if (!source.trim()) throw new DiffusionError('invalid-model', 'The model is an empty string; give a preset name, a folder URL or a manifest.');
     const looksLikeUrl = /^(https?:|blob:|data:|\.{0,2}\/)/.test(source) || source.includes('/');
     if (!looksLikeUrl) {

@@ -59,6 +59,8 @@ export interface ModelManifest {
    * adapters without `shader-f16`. Without one, such an adapter fails with `fp16-unsupported`.
    */
   readonly fallback?: ModelSource;
+  /** True for fp16 weights that WebGPU runs only with `shader-f16`: `device: 'auto'` then picks WASM up front. */
+  readonly needsShaderF16?: boolean;
   /** Sensible request defaults for this model (SD-Turbo: 1 step, guidance 0). */
   readonly defaults?: Partial<Pick<GenerateRequest, 'steps' | 'guidanceScale' | 'width' | 'height' | 'scheduler'>>;
 }
@@ -138,6 +140,8 @@ export interface WorkerResult {
 export interface LoadedModelInfo {
   readonly id: string;
   readonly device: 'webgpu' | 'wasm';
+  /** Why this device runs the model, in words (e.g. "auto: the WebGPU adapter is a software renderer, slower than WASM."). */
+  readonly deviceReason: string;
   readonly dtype: 'float16' | 'float32';
   readonly unetChannels: number;
   readonly canEncodeImages: boolean;

@@ -9,6 +9,8 @@
  */
 import type * as Ort from 'onnxruntime-web/webgpu';
 import { DiffusionError } from '../protocol/errors.ts';
+import type { Device } from '../protocol/types.ts';
+import { chooseBackend, type AdapterFacts, type Backend, type BackendChoice } from './backend-choice.ts';
 import { widenFloat16 } from '../tensor/float16.ts';
 
 /** True where ORT runs its JSPI build, which streams Blob external data (see `createSession`). */
@@ -45,7 +47,7 @@ export interface ValueInfo {
 }
 
 /** The backend a session runs on. */
-export type Backend = 'webgpu' | 'wasm';
+export type { Backend } from './backend-choice.ts';
 
 let configured = false;
 
@@ -65,26 +67,22 @@ export async function configureRuntime(options: { wasmPaths?: string; numThreads
   ort.env.logLevel = 'error';
 }
 
-/** The little of WebGPU's adapter we read (declared here so the package needs no @webgpu/types). */
-interface Adapter { readonly features: ReadonlySet<string> }
-interface Gpu { requestAdapter(options?: { powerPreference?: string }): Promise<Adapter | null> }
+/** The little of WebGPU we call (declared here so the package needs no @webgpu/types). */
+interface Gpu { requestAdapter(options?: { powerPreference?: string }): Promise<AdapterFacts | null> }
 
 /** The adapter WebGPU would use, or null where WebGPU is missing. */
-export async function requestAdapter(): Promise<Adapter | null> {
+export async function requestAdapter(): Promise<AdapterFacts | null> {
   const gpu = (globalThis.navigator as (Navigator & { gpu?: Gpu }) | undefined)?.gpu;
   if (!gpu) return null;
   return gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
 }
 
-/** Picks the backend: `auto` means WebGPU when an adapter exists, else WASM; an explicit unavailable one fails. */
-export async function resolveBackend(device: 'auto' | Backend): Promise<{ backend: Backend; shaderF16: boolean }> {
-  if (device === 'wasm') return { backend: 'wasm', shaderF16: false };
-  const adapter = await requestAdapter();
-  if (!adapter) {
-    if (device === 'webgpu') throw new DiffusionError('unsupported-device', 'WebGPU is not available in this browser (no adapter). Use device: "wasm" or "auto".');
-    return { backend: 'wasm', shaderF16: false };
-  }
-  return { backend: 'webgpu', shaderF16: adapter.features.has('shader-f16') };
+/** Picks the backend by the rule in backend-choice.ts; an explicit, unavailable 'webgpu' fails. */
+export async function resolveBackend(device: Device, model: { needsShaderF16?: boolean } = {}): Promise<BackendChoice> {
+  const adapter = device === 'wasm' ? null : await requestAdapter();
+  const choice = chooseBackend(device, adapter, model);
+  if (!choice) throw new DiffusionError('unsupported-device', 'WebGPU is not available in this browser (no adapter). Use device: "wasm" or "auto".');
+  return choice;
 }
 
 /** What a lost device reported (its `reason` and `message`), or undefined while ORT's device is alive. */
