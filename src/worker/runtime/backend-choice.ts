@@ -27,7 +27,6 @@ export interface AdapterFacts {
 /** The backend picked and, in words, why (shown as `diffusion.info.deviceReason`). */
 export interface BackendChoice {
   readonly backend: Backend;
-  readonly shaderF16: boolean;
   readonly reason: string;
 }
 
@@ -43,14 +42,14 @@ export function isSoftwareAdapter(adapter: AdapterFacts): boolean {
 /** Applies the rule above; `adapter` is null where WebGPU is missing. `null` return: an explicit 'webgpu' cannot run. */
 export function chooseBackend(device: Device, adapter: AdapterFacts | null, model: { needsShaderF16?: boolean } = {}): BackendChoice | null {
   const shaderF16 = adapter?.features.has('shader-f16') ?? false;
-  if (device === 'wasm') return { backend: 'wasm', shaderF16: false, reason: 'device: "wasm" was asked for.' };
-  if (device === 'webgpu') return adapter ? { backend: 'webgpu', shaderF16, reason: 'device: "webgpu" was asked for.' } : null;
-  if (!adapter) return { backend: 'wasm', shaderF16: false, reason: 'auto: this browser has no WebGPU adapter.' };
+  if (device === 'wasm') return { backend: 'wasm', reason: 'device: "wasm" was asked for.' };
+  if (device === 'webgpu') return adapter ? { backend: 'webgpu', reason: 'device: "webgpu" was asked for.' } : null;
+  if (!adapter) return { backend: 'wasm', reason: 'auto: this browser has no WebGPU adapter.' };
   if (isSoftwareAdapter(adapter)) {
-    return { backend: 'wasm', shaderF16: false, reason: 'auto: the WebGPU adapter is a software renderer, slower than WASM.' };
+    return { backend: 'wasm', reason: 'auto: the WebGPU adapter is a software renderer, slower than WASM.' };
   }
   if (model.needsShaderF16 && !shaderF16) {
-    return { backend: 'wasm', shaderF16: false, reason: "auto: this fp16 model needs 'shader-f16', which the WebGPU adapter lacks." };
+    return { backend: 'wasm', reason: "auto: this fp16 model needs 'shader-f16', which the WebGPU adapter lacks." };
   }
-  return { backend: 'webgpu', shaderF16, reason: 'auto: a hardware WebGPU adapter.' };
+  return { backend: 'webgpu', reason: 'auto: a hardware WebGPU adapter.' };
 }

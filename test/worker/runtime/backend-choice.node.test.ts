@@ -31,7 +31,7 @@ describe('chooseBackend', () => {
     const choice = chooseBackend('auto', withoutF16, { needsShaderF16: true });
     assert.equal(choice?.backend, 'wasm');
     assert.match(choice!.reason, /shader-f16/);
-    assert.deepEqual([chooseBackend('auto', withF16, { needsShaderF16: true })?.backend, chooseBackend('auto', withF16)?.shaderF16], ['webgpu', true]);
+    assert.equal(chooseBackend('auto', withF16, { needsShaderF16: true })?.backend, 'webgpu');
     assert.equal(chooseBackend('auto', withoutF16)?.backend, 'webgpu', 'an fp32 model runs on any hardware adapter');
   });
 
