@@ -16,7 +16,6 @@ export const ErrorCodes = [
   'invalid-strength',
   'invalid-image',
   'invalid-mask',
-  'image-too-large',
   'invalid-argument',
   'unknown-scheduler',
   'invalid-scheduler-config',

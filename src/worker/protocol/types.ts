@@ -86,7 +86,7 @@ export interface GenerateRequest {
   readonly scheduler?: string | SchedulerConfig;
   /** 0..2^32-1; random when omitted. The result says which seed was used. */
   readonly seed?: number;
-  /** Image-to-image / inpainting input. It is scaled to width x height, which default to its own size rounded down to a multiple of 8. */
+  /** Image-to-image / inpainting input, of any size: it is scaled to width x height, which default to its own size (shrunk to fit 2048 px, aspect kept), rounded down to multiples of 8. */
   readonly image?: ImageData;
   /** Inpainting mask (white = repaint), scaled to the image's size like the image. */
   readonly mask?: ImageData;

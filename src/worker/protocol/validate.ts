@@ -92,9 +92,7 @@ function checkImage(name: 'image' | 'mask', value: unknown): ImageData | undefin
   const code = name === 'mask' ? 'invalid-mask' : 'invalid-image';
   if (!isImageData(value)) throw new DiffusionError(code, `${name} must be ImageData (the SDK converts images, canvases, bitmaps and Blobs).`);
   if (value.width === 0 || value.height === 0) throw new DiffusionError(code, `${name} is empty (${value.width}x${value.height}).`);
-  if (name === 'image' && (value.width > SIZE_LIMITS.max || value.height > SIZE_LIMITS.max)) {
-    throw new DiffusionError('image-too-large', `The image is ${value.width}x${value.height}; the limit is ${SIZE_LIMITS.max}x${SIZE_LIMITS.max} pixels.`, { details: { width: value.width, height: value.height, max: SIZE_LIMITS.max } });
-  }
+  // No size limit here: inputs are scaled to the request's size, and SIZE_LIMITS apply to that output.
   return value;
 }
 
@@ -105,6 +103,15 @@ function checkPreviews(value: unknown): boolean {
 }
 
 const floor8 = (n: number) => Math.max(SIZE_LIMITS.min, n - (n % SIZE_LIMITS.multiple));
+
+/**
+ * The output size an input image implies when the request names none: its own size, shrunk as a whole (aspect
+ * kept) to fit SIZE_LIMITS.max, each side rounded down to a multiple of 8. A 4032x3024 phone photo gives 2048x1536.
+ */
+export function sizeForImage(image: { width: number; height: number }): { width: number; height: number } {
+  const scale = Math.min(1, SIZE_LIMITS.max / Math.max(image.width, image.height));
+  return { width: floor8(Math.floor(image.width * scale)), height: floor8(Math.floor(image.height * scale)) };
+}
 
 /** Validates `request` and fills defaults (the model's, then SD's usual 512x512, 20 steps, guidance 7.5). */
 export function validateRequest(request: GenerateRequest, defaults: RequestDefaults = {}): ValidRequest {
@@ -125,8 +132,8 @@ export function validateRequest(request: GenerateRequest, defaults: RequestDefau
   return {
     prompt: checkText('prompt', request.prompt),
     negativePrompt: request.negativePrompt === undefined ? '' : checkText('negativePrompt', request.negativePrompt),
-    width: checkSize('width', request.width ?? (image ? floor8(image.width) : defaults.width ?? 512)),
-    height: checkSize('height', request.height ?? (image ? floor8(image.height) : defaults.height ?? 512)),
+    width: checkSize('width', request.width ?? (image ? sizeForImage(image).width : defaults.width ?? 512)),
+    height: checkSize('height', request.height ?? (image ? sizeForImage(image).height : defaults.height ?? 512)),
     steps: checkSteps(request.steps ?? defaults.steps ?? 20),
     guidanceScale: checkGuidance(request.guidanceScale ?? defaults.guidanceScale ?? 7.5),
     seed: checkSeed(request.seed),

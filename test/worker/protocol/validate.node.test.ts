@@ -1,7 +1,7 @@
 // Request validation: defaults, limits and the code of every rejection.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateRequest } from '../../../src/worker/protocol/validate.ts';
+import { sizeForImage, validateRequest } from '../../../src/worker/protocol/validate.ts';
 import type { GenerateRequest } from '../../../src/worker/protocol/types.ts';
 
 const code = (request: Record<string, unknown>) => {
@@ -43,5 +43,20 @@ describe('validateRequest', () => {
       [{ scheduler: 5 }, 'unknown-scheduler'],
     ];
     for (const [request, expected] of cases) assert.equal(code(request), expected, JSON.stringify(request));
+  });
+});
+
+describe('sizeForImage (the output size an input image implies)', () => {
+  it('keeps a small image, rounded down to multiples of 8', () => {
+    assert.deepEqual(sizeForImage({ width: 70, height: 67 }), { width: 64, height: 64 });
+  });
+  it('shrinks a phone photo as a whole to fit 2048 px', () => {
+    assert.deepEqual(sizeForImage({ width: 4032, height: 3024 }), { width: 2048, height: 1536 });
+    assert.deepEqual(sizeForImage({ width: 3024, height: 4032 }), { width: 1536, height: 2048 });
+  });
+  it('accepts an input of any size; the size asked for is what is checked', () => {
+    const image = { width: 8000, height: 6000, data: new Uint8ClampedArray(8000 * 6000 * 4) } as unknown as ImageData;
+    const valid = validateRequest({ prompt: 'x', image, width: 512, height: 384 });
+    assert.deepEqual([valid.width, valid.height], [512, 384]);
   });
 });
