@@ -33,6 +33,15 @@ async function loadWithFallback(manifest: ModelManifest, context: LoadContext, c
 /** The device asked for and, once loaded, why the backend in use was picked. */
 interface Choice { readonly device: LoadOptions['device']; reason: string }
 
+/**
+ * The request defaults: the manifest's, else, for an LCM U-Net that takes its guidance as `timestep_cond`,
+ * what diffusers' LatentConsistencyModelPipeline uses (4 steps, guidance 8.5).
+ */
+function defaultsOf(model: LoadedModel): NonNullable<ModelManifest['defaults']> {
+  if (model.manifest.defaults) return model.manifest.defaults;
+  return model.unet.contract.timestepCond ? { steps: 4, guidanceScale: 8.5 } : {};
+}
+
 /** A progress callback proxied from the main thread. */
 export type ProgressCallback = (progress: Progress) => void;
 
@@ -69,7 +78,7 @@ export class WorkerApi {
     try {
       const model = this.#model;
       if (!model) throw new DiffusionError('invalid-argument', 'No model is loaded.');
-      const valid = validateRequest(request, model.manifest.defaults);
+      const valid = validateRequest(request, defaultsOf(model));
       const context: RunContext = {
         signal: controller.signal,
         progress: (p) => onProgress?.(p),
@@ -142,7 +151,7 @@ export class WorkerApi {
       dtype: model.unet.contract.sample.type,
       unetChannels: model.unet.contract.channels,
       canEncodeImages: Boolean(model.manifest.vaeEncoder),
-      defaults: model.manifest.defaults ?? {},
+      defaults: defaultsOf(model),
     };
   }
 }

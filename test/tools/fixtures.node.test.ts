@@ -23,12 +23,13 @@ type Session = Awaited<ReturnType<typeof ort.InferenceSession.create>>;
 type Tensor = InstanceType<typeof ort.Tensor>;
 
 /** The contract each variant must declare, written out independently of tools/fixtures/variants.ts. */
-const EXPECTED: Record<string, { ids: string; float: string; timestep: { type: string; shape: (number | string)[] } | null; channels: number | string; encoder: [string, number] }> = {
+const EXPECTED: Record<string, { ids: string; float: string; timestep: { type: string; shape: (number | string)[] } | null; channels: number | string; encoder: [string, number]; cond?: number }> = {
   'optimum-fp32': { ids: 'int64', float: 'float32', timestep: { type: 'float32', shape: [] }, channels: 4, encoder: ['latent_parameters', 8] },
   'web-int64': { ids: 'int32', float: 'float32', timestep: { type: 'int64', shape: [1] }, channels: 'channels', encoder: ['latent_sample', 4] },
   'olive-fp16': { ids: 'int32', float: 'float16', timestep: { type: 'float16', shape: [1] }, channels: 'unet_sample_channels', encoder: ['latent_sample', 4] },
   'optimum-external': { ids: 'int32', float: 'float32', timestep: { type: 'float32', shape: ['steps'] }, channels: 'num_channels', encoder: ['latent_sample', 4] },
   'inpaint-9ch': { ids: 'int64', float: 'float32', timestep: { type: 'float32', shape: [] }, channels: 9, encoder: ['latent_parameters', 8] },
+  'lcm-cond': { ids: 'int64', float: 'float32', timestep: { type: 'float32', shape: [] }, channels: 4, encoder: ['latent_parameters', 8], cond: 32 },
   'broken-no-timestep': { ids: 'int32', float: 'float32', timestep: null, channels: 'channels', encoder: ['latent_sample', 4] },
   'broken-nan': { ids: 'int32', float: 'float32', timestep: { type: 'int64', shape: [1] }, channels: 'channels', encoder: ['latent_sample', 4] },
 };
@@ -197,12 +198,14 @@ async function unetChecks(spec: VariantSpec, session: Session): Promise<void> {
       const [h, w] = [height / 8, width / 8];
       const sample = noise(batch * channels * h * w);
       const text = noise(batch * 77 * 32);
-      const run = async (s: Float32Array, t: number, e: Float32Array) => {
+      const cond = spec.timestepCond ? noise(batch * spec.timestepCond) : undefined;
+      const run = async (s: Float32Array, t: number, e: Float32Array, c = cond) => {
         const feeds: Record<string, Tensor> = {
           sample: floatTensor(spec.float, s, [batch, channels, h, w]),
           encoder_hidden_states: floatTensor(spec.float, e, [batch, 77, 32]),
         };
         if (spec.timestep) feeds.timestep = timestepTensor(spec, t, batch);
+        if (c) feeds.timestep_cond = floatTensor(spec.float, c, [batch, spec.timestepCond!]);
         const result = (await session.run(feeds)).out_sample;
         assert.deepEqual(result.dims, [batch, 4, h, w]);
         return floats(result);
@@ -217,6 +220,7 @@ async function unetChecks(spec: VariantSpec, session: Session): Promise<void> {
       assertDiffers(base, await run(noise(sample.length), 999, text), `${label} vs sample`);
       if (spec.timestep) assertDiffers(base, await run(sample, 500, text), `${label} vs timestep`);
       assertDiffers(base, await run(sample, 999, noise(text.length)), `${label} vs encoder_hidden_states`);
+      if (cond) assertDiffers(base, await run(sample, 999, text, noise(cond.length)), `${label} vs timestep_cond`);
     }
   }
 }
@@ -271,7 +275,9 @@ for (const spec of VARIANTS) {
       assert.deepEqual(declared(te, 'input').input_ids, { type: expected.ids, shape: [...spec.dims.inputIds] });
       assert.equal(declared(te, 'output').last_hidden_state.type, f);
       const unet = declared(sessions.unet, 'input');
-      assert.deepEqual(sessions.unet.inputNames, expected.timestep ? ['sample', 'timestep', 'encoder_hidden_states'] : ['sample', 'encoder_hidden_states']);
+      const unetInputs = expected.timestep ? ['sample', 'timestep', 'encoder_hidden_states'] : ['sample', 'encoder_hidden_states'];
+      assert.deepEqual(sessions.unet.inputNames, expected.cond ? [...unetInputs, 'timestep_cond'] : unetInputs);
+      if (expected.cond) assert.deepEqual(unet.timestep_cond, { type: f, shape: ['batch_size', expected.cond] });
       assert.deepEqual(sessions.unet.outputNames, ['out_sample']);
       assert.deepEqual(unet.sample, { type: f, shape: [...spec.dims.unetSample] });
       assert.equal(unet.sample.shape![1], expected.channels);

@@ -24,6 +24,11 @@ export interface UnetContract {
   readonly hidden: FloatValue;
   readonly output: FloatValue;
   readonly batchable: boolean;
+  /**
+   * LCM U-Nets distilled with guidance (time_cond_proj_dim set) take `timestep_cond`: the guidance-scale
+   * embedding of `dim` values. Such a model does its guidance itself, so there is no unconditional pass.
+   */
+  readonly timestepCond?: FloatValue & { readonly dim: number };
   /** Latent [height, width] when the export fixed them (static-shape exports run at one size only). */
   readonly fixedLatentSize?: readonly [number, number];
 }
@@ -98,7 +103,19 @@ export function unetContract(session: Session, channelsHint = 4): UnetContract {
     output: floatValue(output, 'U-Net'),
     batchable: batchable(sample) && batchable(hidden),
     fixedLatentSize: fixedSpatial(sample),
+    timestepCond: timestepCondOf(inputs),
   };
+}
+
+/** The optional `timestep_cond` input, whose width (time_cond_proj_dim) must be fixed in the export. */
+function timestepCondOf(inputs: ValueInfo[]): UnetContract['timestepCond'] {
+  const cond = inputs.find((i) => i.name === 'timestep_cond');
+  if (!cond) return undefined;
+  const dim = cond.shape[cond.shape.length - 1];
+  if (typeof dim !== 'number' || dim <= 0) {
+    throw new DiffusionError('model-contract', `The U-Net's timestep_cond has a symbolic width (${String(dim)}); its export must fix time_cond_proj_dim.`);
+  }
+  return { ...floatValue(cond, 'U-Net'), dim };
 }
 
 /** [h, w] when both spatial dimensions of an NCHW value are fixed numbers. */

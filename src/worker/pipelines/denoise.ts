@@ -9,7 +9,7 @@ import type { Scheduler } from '../schedulers/scheduler.ts';
 import { stepPreview } from '../tensor/latent-preview.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import type { PromptEmbeddings } from './encode-prompt.ts';
-import { floatTensor, hasNonFinite, timestepTensor } from './feeds.ts';
+import { floatTensor, guidanceCondTensor, hasNonFinite, timestepTensor } from './feeds.ts';
 
 /** What the loop needs besides the model. */
 export interface DenoiseOptions {
@@ -50,6 +50,7 @@ async function predictNoise(model: LoadedModel, input: Float32Array, t: number, 
       [contract.sample.name]: floatTensor(sample, [batch, channels, h, w], contract.sample.type),
       [contract.timestep.name]: timestepTensor(t, contract.timestep, batch),
       [contract.hidden.name]: hidden,
+      ...(contract.timestepCond && { [contract.timestepCond.name]: guidanceCondTensor(options.guidanceScale, contract.timestepCond, batch) }),
     };
     const runStart = performance.now();
     const outputs = await runSession(session, feeds, 'U-Net');

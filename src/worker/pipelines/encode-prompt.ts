@@ -41,9 +41,12 @@ async function encodeAll(model: LoadedModel, prompts: string[]): Promise<Float32
   return result;
 }
 
-/** Encodes the prompts; guidance (scale > 1) adds the negative prompt as the unconditional branch, first. */
+/**
+ * Encodes the prompts; guidance (scale > 1) adds the negative prompt as the unconditional branch, first. An LCM
+ * U-Net with `timestep_cond` takes the scale as an embedding instead, so it never gets an unconditional branch.
+ */
 export async function encodePrompt(model: LoadedModel, prompt: string, negativePrompt: string, guidanceScale: number): Promise<PromptEmbeddings> {
-  const guided = guidanceScale > 1;
+  const guided = guidanceScale > 1 && !model.unet.contract.timestepCond;
   const hidden = await encodeAll(model, guided ? [negativePrompt, prompt] : [prompt]);
   const { contract } = model.unet;
   const size = hidden[0].length;

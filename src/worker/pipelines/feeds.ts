@@ -4,6 +4,7 @@
  */
 import { makeTensor, type OrtTensor } from '../runtime/ort.ts';
 import { toFloat16Bits } from '../tensor/float16.ts';
+import { guidanceScaleEmbedding } from '../tensor/guidance-embedding.ts';
 import type { FloatValue, UnetContract } from '../models/contract.ts';
 
 /** A float tensor in the element type the model declares (float16 values are rounded). */
@@ -30,6 +31,14 @@ export function timestepTensor(t: number, contract: UnetContract['timestep'], ba
     case 'float16': return makeTensor('float16', toFloat16Bits(new Float32Array(count).fill(t)), dims);
     default: return makeTensor('float32', new Float32Array(count).fill(t), dims);
   }
+}
+
+/** An LCM U-Net's `timestep_cond`: the guidance-scale embedding, one row per batch entry. */
+export function guidanceCondTensor(guidanceScale: number, cond: NonNullable<UnetContract['timestepCond']>, batch: number): OrtTensor {
+  const row = guidanceScaleEmbedding(guidanceScale, cond.dim);
+  const rows = new Float32Array(row.length * batch);
+  for (let b = 0; b < batch; b += 1) rows.set(row, b * row.length);
+  return floatTensor(rows, [batch, cond.dim], cond.type);
 }
 
 /** True when any value is NaN or infinite. */
