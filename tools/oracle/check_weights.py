@@ -11,21 +11,24 @@ from onnx_weights import fit
 
 def check(folder):
     text_encoder, _, unet, vae, _, report = build(f"{MODELS}/{folder}")
-    modules = {"text_encoder": text_encoder, "unet": unet, "vae_encoder": vae, "vae_decoder": vae}
+    modules = {"text_encoder": text_encoder, "unet": unet, "vae_encoder": vae, "vae_decoder": vae}  # VAE names are full
     bad = 0
     for part, (sources, unused, tensors) in report.items():
         params = dict(modules[part].named_parameters())
+        part_bad = 0
         for name, source in sources.items():
-            param = params.get(name) if part.startswith("text") or part == "unet" else dict(vae.named_parameters())[name]
-            want = fit(tensors[source], "MatMul" if source.startswith("onnx::MatMul") else None, tuple(param.shape))
-            if not np.array_equal(param.detach().numpy().view(np.uint32), np.asarray(want, np.float32).view(np.uint32)):
+            want = fit(tensors[source], "MatMul" if source.startswith("onnx::MatMul") else None, tuple(params[name].shape))
+            got = params[name].detach().numpy()
+            if not np.array_equal(got.view(np.uint32), np.asarray(want, np.float32).view(np.uint32)):
                 print(f"{folder}/{part}: {name} differs from {source}")
-                bad += 1
+                part_bad += 1
         stray = [u for u in unused if u != "text_model.embeddings.position_ids"]  # a buffer, not a parameter
         if stray:
             print(f"{folder}/{part}: initializers no parameter used: {stray[:5]}")
-            bad += 1
-        print(f"{folder}/{part}: {len(sources)} parameters bit-identical" if not bad else "", end="\n" if not bad else "")
+            part_bad += 1
+        if not part_bad:
+            print(f"{folder}/{part}: {len(sources)} parameters bit-identical, every initializer used")
+        bad += part_bad
     return bad
 
 
