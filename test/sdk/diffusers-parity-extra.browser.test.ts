@@ -101,7 +101,7 @@ const oracle = (await (await fetch(fixtureUrl('oracle/diffusers-parity-extra.jso
 
 describe('diffusers parity, extra cases (WASM)', () => {
   const models = new Map<string, Diffusion>();
-  const tally = { matched: 0, total: 0, knownBugExplained: 0, knownBugTotal: 0 };
+  const tally = { matched: 0, total: 0, knownBugExplained: 0, knownBugTotal: 0, worstMax: 0, worstMean: 0 };
 
   before(async () => {
     for (const name of ['tiny-sd', 'tiny-sd-inpaint']) {
@@ -110,7 +110,8 @@ describe('diffusers parity, extra cases (WASM)', () => {
   });
 
   after(async () => {
-    console.log(`parity: ${tally.matched} of ${tally.total} cases match`);
+    console.log(`parity: ${tally.matched} of ${tally.total} cases match`
+      + ` (worst of the matching: max ${tally.worstMax} levels, mean ${tally.worstMean.toFixed(4)})`);
     console.log(`parity: ${tally.knownBugExplained} of ${tally.knownBugTotal} expected failures match diffusers with their known bugs imitated`);
     await Promise.all([...models.values()].map((m) => m.dispose()));
   });
@@ -132,7 +133,11 @@ describe('diffusers parity, extra cases (WASM)', () => {
       ok(result.image.width === width, `width ${result.image.width}, expected ${width}`);
       const toDiffusers = gap(result.image, bytesOf(c.pixels), inside);
       tally.total += 1;
-      if (matches(toDiffusers)) tally.matched += 1;
+      if (matches(toDiffusers)) {
+        tally.matched += 1;
+        tally.worstMax = Math.max(tally.worstMax, toDiffusers.max);
+        tally.worstMean = Math.max(tally.worstMean, toDiffusers.mean);
+      }
       const reason = EXPECTED_FAILURES[id];
       if (reason === undefined) {
         ok(matches(toDiffusers), `differs from diffusers: ${describeGap(toDiffusers)}`);
