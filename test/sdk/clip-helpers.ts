@@ -15,3 +15,32 @@ export function clipPattern(width: number, height: number, kind: 'busy' | 'smoot
   }
   return { width, height, data };
 }
+
+/** The folder URL of a tiny CLIP fixture: 'clip-combined' or 'clip-split' (tools/fixtures/clip-files.ts). */
+export const clipUrl = (layout: 'clip-combined' | 'clip-split') => new URL(`/test/fixtures/models/${layout}/`, location.href).href;
+
+/** The reference numbers of tools/clip/clip-reference.py. */
+export interface ClipReference {
+  texts: string[]; inputIds: number[][]; images: { width: number; height: number; pattern: 'busy' | 'smooth' }[];
+  textEmbeds: number[][]; imageEmbeds: number[][]; cosine: number[][]; logitScale: number;
+}
+
+/** Loads test/fixtures/oracle/clip-tiny-reference.json over HTTP. */
+export async function clipReference(): Promise<ClipReference> {
+  return (await fetch('/test/fixtures/oracle/clip-tiny-reference.json')).json() as Promise<ClipReference>;
+}
+
+/** The reference's images as ImageData. */
+export function referenceImages(reference: ClipReference): ImageData[] {
+  return reference.images.map((im) => {
+    const p = clipPattern(im.width, im.height, im.pattern);
+    return new ImageData(p.data, p.width, p.height);
+  });
+}
+
+/** The largest absolute difference between two equally shaped lists of rows. */
+export function maxDifference(actual: ArrayLike<number>[], expected: number[][]): number {
+  let max = 0;
+  expected.forEach((row, r) => row.forEach((v, c) => { max = Math.max(max, Math.abs(actual[r][c] - v)); }));
+  return max;
+}
