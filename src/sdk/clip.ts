@@ -28,6 +28,16 @@ export interface ClipOptions extends ClipRunOptions {
   readonly wasmPaths?: string;
   readonly numThreads?: number;
   readonly workerFactory?: WorkerFactory;
+  /**
+   * A `Diffusion` whose worker CLIP should run in, instead of a worker of its own: one runtime and one copy of ORT's
+   * WASM in memory, and CLIP calls queue with the Diffusion's requests (decision 0008).
+   */
+  readonly share?: WorkerHost;
+}
+
+/** What sharing needs from a `Diffusion`: its worker, reached through its request queue. */
+export interface WorkerHost {
+  runShared<T>(options: { readonly signal?: AbortSignal }, task: (client: WorkerClient) => Promise<T>): Promise<T>;
 }
 
 /** One zero-shot classification: labels in the order given, with their probabilities and cosines. */
@@ -53,6 +63,7 @@ interface ClipSetup {
   readonly wasmPaths?: string;
   readonly numThreads?: number;
   readonly workerFactory: WorkerFactory;
+  readonly share?: WorkerHost;
 }
 
 /**
@@ -77,13 +88,19 @@ async function cancellable<T>(client: WorkerClient, signal: AbortSignal | undefi
   }
 }
 
-async function startClipWorker(setup: ClipSetup, run: ClipRunOptions): Promise<{ client: WorkerClient; info: ClipModelInfo }> {
-  const client = new WorkerClient(setup.workerFactory, () => undefined);
+/** Loads the CLIP model in `client`'s worker. */
+function loadIn(client: WorkerClient, setup: ClipSetup, run: ClipRunOptions): Promise<ClipModelInfo> {
   const options = { device: setup.device, origin: setup.origin, wasmPaths: setup.wasmPaths, numThreads: setup.numThreads };
   const onProgress = run.onProgress ? proxy(run.onProgress) : undefined;
+  return cancellable(client, run.signal, (id) => client.call((api) => clipOf(api).load(id, setup.model, options, onProgress)));
+}
+
+/** Starts a worker of its own (or takes the shared one) and loads the CLIP model in it. */
+async function startClipWorker(setup: ClipSetup, run: ClipRunOptions): Promise<{ client: WorkerClient; info: ClipModelInfo }> {
+  if (setup.share) return setup.share.runShared({ signal: run.signal }, async (client) => ({ client, info: await loadIn(client, setup, run) }));
+  const client = new WorkerClient(setup.workerFactory, () => undefined);
   try {
-    const info = await cancellable(client, run.signal, (id) => client.call((api) => clipOf(api).load(id, setup.model, options, onProgress)));
-    return { client, info };
+    return { client, info: await loadIn(client, setup, run) };
   } catch (error) {
     client.terminate(error as Error);
     throw error;
@@ -99,9 +116,12 @@ export async function createClip(options: ClipOptions): Promise<Clip> {
     throw new DiffusionError('invalid-model', 'createClip() needs a `model`: a preset name, a folder URL or a manifest.');
   }
   const origin = typeof document !== 'undefined' ? document.baseURI : globalThis.location?.href ?? '';
+  if (options.share !== undefined && typeof options.share?.runShared !== 'function') {
+    throw new DiffusionError('invalid-argument', 'createClip(): `share` must be a Diffusion.');
+  }
   const setup: ClipSetup = {
     model: options.model, device, origin, wasmPaths: options.wasmPaths, numThreads: options.numThreads,
-    workerFactory: options.workerFactory ?? defaultWorkerFactory,
+    workerFactory: options.workerFactory ?? defaultWorkerFactory, share: options.share,
   };
   const { client, info } = await startClipWorker(setup, options);
   return new Clip(setup, client, info);
@@ -155,12 +175,17 @@ export class Clip {
     return { labels: names, probabilities, scores, best: { label: names[index], index, probability: probabilities[index] }, truncated: texts.truncated };
   }
 
-  /** Ends the worker and rejects anything pending or queued. */
+  /** Ends the worker and rejects anything pending or queued; a shared worker only drops the CLIP sessions. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#client?.terminate(new DiffusionError('disposed', 'This Clip was disposed.'));
+    const client = this.#client;
     this.#client = undefined;
+    if (!this.#setup.share) {
+      client?.terminate(new DiffusionError('disposed', 'This Clip was disposed.'));
+      return;
+    }
+    if (client && !client.dead) await client.call((api) => clipOf(api).dispose()).catch(() => undefined);
   }
 
   async #embedText(texts: string[], options: ClipRunOptions): Promise<ClipEmbeddings> {
@@ -176,23 +201,31 @@ export class Clip {
 
   #enqueue<T>(options: ClipRunOptions, task: (client: WorkerClient, id: number, onProgress?: (p: ClipProgress) => void) => Promise<T>): Promise<T> {
     if (this.#disposed) return Promise.reject(new DiffusionError('disposed', 'This Clip was disposed.'));
-    const run = this.#queue.then(async () => {
+    const attempt = async (shared?: WorkerClient) => {
       if (this.#disposed) throw new DiffusionError('disposed', 'This Clip was disposed.');
       options.signal?.throwIfAborted();
-      const client = await this.#ensureWorker(options);
+      const client = await this.#ensureWorker(options, shared);
       const onProgress = options.onProgress ? proxy(options.onProgress) : undefined;
       try {
         return await cancellable(client, options.signal, (id) => task(client, id, onProgress));
       } catch (error) {
-        if (isDiffusionError(error, 'device-lost')) client.terminate(error);
+        if (isDiffusionError(error, 'device-lost') && !shared) client.terminate(error);
         throw error;
       }
-    });
+    };
+    const share = this.#setup.share;
+    const run = this.#queue.then(() => (share ? share.runShared({ signal: options.signal }, attempt) : attempt()));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #ensureWorker(options: ClipRunOptions): Promise<WorkerClient> {
+  /** The worker to run on: our own (restarted after a crash), or the shared one, where CLIP is loaded again after the Diffusion replaced a crashed worker. */
+  async #ensureWorker(options: ClipRunOptions, shared?: WorkerClient): Promise<WorkerClient> {
+    if (shared) {
+      if (shared !== this.#client) this.#info = await loadIn(shared, this.#setup, options);
+      this.#client = shared;
+      return shared;
+    }
     if (this.#client && !this.#client.dead) return this.#client;
     const { client, info } = await startClipWorker(this.#setup, options);
     this.#client = client;

@@ -130,6 +130,14 @@ export class Diffusion {
     return options.rankWith ? rankByPrompt(results, request.prompt, options.rankWith, options) : results;
   }
 
+  /** @internal Runs `task` on this Diffusion's worker in its queue, for a Clip that shares the worker (decision 0008). */
+  runShared<T>(options: RunOptions, task: (client: WorkerClient) => Promise<T>): Promise<T> {
+    if (this.#disposed) return Promise.reject(new DiffusionError('disposed', 'The Diffusion this Clip shares was disposed.'));
+    const run = this.#queue.then(async () => task(await this.#ensureWorker(options)));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Ends the worker and rejects anything pending or queued. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;

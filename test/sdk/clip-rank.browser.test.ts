@@ -28,3 +28,28 @@ describe('generateBatch rankWith', () => {
     ok(typeof ranked[0].toBlob === 'function', 'results keep their methods');
   });
 });
+
+describe('CLIP sharing a Diffusion worker', () => {
+  it('runs in the Diffusion\'s worker (one worker), ranks its batch, and leaves it working after dispose', async () => {
+    let workers = 0;
+    const workerFactory = () => {
+      workers += 1;
+      return new Worker(new URL('../../src/worker/worker.ts', import.meta.url), { type: 'module' });
+    };
+    const diffusion = await load('web-int64', { workerFactory });
+    try {
+      const clip = await createClip({ model: clipUrl('clip-combined'), device: 'wasm', share: diffusion });
+      equal(workers, 1, 'no second worker');
+      const ranked = await diffusion.generateBatch({ ...smallRequest, steps: 1 }, 2, { rankWith: clip }) as RankedResult[];
+      ok(ranked[0].clipScore >= ranked[1].clipScore);
+      const [a, b] = await Promise.all([clip.embedText('a photo of a cat'), diffusion.generate({ ...smallRequest, steps: 1 })]);
+      ok(a[0].length === 16 && b.image.width === 64, 'overlapping calls queue instead of colliding');
+      await clip.dispose();
+      const after = await diffusion.generate({ ...smallRequest, steps: 1 });
+      equal(after.image.width, 64);
+      equal(workers, 1);
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+});
