@@ -23,6 +23,8 @@ export interface DiffusionCompleteDetail {
   readonly request: GenerateInput;
   /** `text-to-image`, `image-to-image` or `inpainting`. */
   readonly mode: GenerationMode;
+  /** With `best-of="N"`: all N results, best first by CLIP score (`result` is the first). */
+  readonly candidates?: readonly GenerateResult[];
 }
 
 /** Which pipeline a request ran. */

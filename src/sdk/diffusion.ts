@@ -6,6 +6,7 @@
 import { proxy, transfer } from 'comlink';
 import { abortError, DiffusionError, isDiffusionError } from '../worker/protocol/errors.ts';
 import { toImageData, type ImageSource } from './image-input.ts';
+import { rankByPrompt, type ClipRanker } from './clip-rank.ts';
 import { toGenerateResult, type GenerateResult } from './result.ts';
 import { randomSeed, validateRequest } from '../worker/protocol/validate.ts';
 import { WorkerClient, type WorkerFactory } from './worker-client.ts';
@@ -113,7 +114,7 @@ export class Diffusion {
    * one random seed is drawn when the request gives none), so any image of a batch can be made again alone.
    * `onImage` sees each result as it is ready; cancelling rejects the whole batch with an AbortError.
    */
-  async generateBatch(request: GenerateInput, count: number, options: RunOptions & { readonly onImage?: (result: GenerateResult, index: number) => void } = {}): Promise<GenerateResult[]> {
+  async generateBatch(request: GenerateInput, count: number, options: RunOptions & { readonly onImage?: (result: GenerateResult, index: number) => void; readonly rankWith?: ClipRanker } = {}): Promise<GenerateResult[]> {
     if (!Number.isInteger(count) || count < 1 || count > BATCH_LIMIT) {
       throw new DiffusionError('invalid-argument', `count must be an integer from 1 to ${BATCH_LIMIT}; got ${String(count)}.`, { details: { count } });
     }
@@ -125,7 +126,16 @@ export class Diffusion {
       results.push(result);
       options.onImage?.(result, i);
     }
-    return results;
+    // rankWith (a Clip): each result gains `clipScore`, the cosine to its prompt, and the batch is sorted best first.
+    return options.rankWith ? rankByPrompt(results, request.prompt, options.rankWith, options) : results;
+  }
+
+  /** @internal Runs `task` on this Diffusion's worker in its queue, for a Clip that shares the worker (decision 0008). */
+  runShared<T>(options: RunOptions, task: (client: WorkerClient) => Promise<T>): Promise<T> {
+    if (this.#disposed) return Promise.reject(new DiffusionError('disposed', 'The Diffusion this Clip shares was disposed.'));
+    const run = this.#queue.then(async () => task(await this.#ensureWorker(options)));
+    this.#queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Ends the worker and rejects anything pending or queued. */

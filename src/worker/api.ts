@@ -12,6 +12,7 @@ import type { GenerateRequest, LoadedModelInfo, LoadOptions, ModelManifest, Mode
 import { generate } from './pipelines/generate.ts';
 import { yieldToEventLoop, type RunContext } from './pipelines/run-context.ts';
 import { configureRuntime, resolveBackend } from './runtime/ort.ts';
+import { ClipWorkerApi } from './clip/clip-api.ts';
 
 /**
  * Loads `manifest`, or its `fallback` where an fp16 model meets an adapter without `shader-f16`. With no fallback
@@ -47,6 +48,8 @@ export type ProgressCallback = (progress: Progress) => void;
 
 /** The API object `worker.ts` exposes. */
 export class WorkerApi {
+  /** CLIP, beside the diffusion model in the same worker (decision 0008). */
+  readonly clip = new ClipWorkerApi();
   #model: LoadedModel | undefined;
   #deviceReason = '';
   #controllers = new Map<number, AbortController>();

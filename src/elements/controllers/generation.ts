@@ -4,7 +4,7 @@
  * on the first run, not on connect, so a page with the element costs nothing until someone generates.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { createDiffusion, type Device, type Diffusion, type GenerateInput, type GenerateResult, type Progress } from '../../sdk/index.ts';
+import { createDiffusion, DiffusionError, type ClipRanker, type Device, type Diffusion, type GenerateInput, type GenerateResult, type Progress } from '../../sdk/index.ts';
 
 /** What a run needs to know about the model. */
 export interface ModelChoice {
@@ -12,6 +12,9 @@ export interface ModelChoice {
   readonly device: Device;
   /** A shared instance set by the page; used as is and never disposed here. */
   readonly shared?: Diffusion;
+  /** `best-of`: make this many and keep the best by `clip`'s score to the prompt. */
+  readonly bestOf?: number;
+  readonly clip?: ClipRanker;
 }
 
 /** Runs generations for one element. */
@@ -20,6 +23,8 @@ export class GenerationController implements ReactiveController {
   readonly #onProgress: (progress: Progress) => void;
   #owned: { key: string; diffusion: Promise<Diffusion> } | undefined;
   #run: AbortController | undefined;
+  /** The last best-of run's results, best first (empty after a single-image run). */
+  candidates: readonly GenerateResult[] = [];
 
   constructor(host: ReactiveControllerHost & Element, onProgress: (progress: Progress) => void) {
     this.#host = host;
@@ -54,7 +59,11 @@ export class GenerationController implements ReactiveController {
       const diffusion = await this.#diffusion(choice, run.signal);
       run.signal.throwIfAborted();
       // The element draws each step's latent preview; a caller's `previews: false` turns them off.
-      return await diffusion.generate({ previews: true, ...request }, { signal: run.signal, onProgress: this.#onProgress });
+      const options = { signal: run.signal, onProgress: this.#onProgress };
+      if ((choice.bestOf ?? 1) === 1) return await diffusion.generate({ previews: true, ...request }, options).finally(() => { this.candidates = []; });
+      if (!choice.clip) throw new DiffusionError('invalid-argument', 'best-of needs a `clip` property: a Clip (createClip) to score the images.');
+      this.candidates = await diffusion.generateBatch({ previews: true, ...request }, choice.bestOf!, { ...options, rankWith: choice.clip });
+      return this.candidates[0];
     } finally {
       if (this.#run === run) {
         this.#run = undefined;

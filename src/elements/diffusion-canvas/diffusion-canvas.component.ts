@@ -1,7 +1,7 @@
 /** `<diffusion-canvas>`: the element class (its tag is registered in diffusion-canvas.ts). */
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { outpaint as growImage, type Device, type Diffusion, type GenerateInput, type GenerateResult, type OutpaintMargins, type Progress } from '../../sdk/index.ts';
+import { outpaint as growImage, type ClipRanker, type Device, type Diffusion, type GenerateInput, type GenerateResult, type OutpaintMargins, type Progress } from '../../sdk/index.ts';
 import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
 import { CanvasInputController } from '../controllers/canvas-input.ts';
 import { GenerationController } from '../controllers/generation.ts';
@@ -39,7 +39,7 @@ const checked = {
  * Shift + arrow keys paint along the way (one stroke until Shift is released).
  *
  * @event diffusion-progress - Every progress report; `detail` is the SDK's `Progress`.
- * @event diffusion-complete - An image is shown; `detail` is `{ result, request, mode }`.
+ * @event diffusion-complete - An image is shown; `detail` is `{ result, request, mode }`, plus `candidates` with `best-of`.
  * @event diffusion-error - Loading or generating failed; `detail` is `{ error }` (a `DiffusionError` with `code`).
  * @event diffusion-mask-change - A stroke ended, or the user undid, redid or cleared; `detail` is `{ painted, width, height }`.
  *
@@ -101,6 +101,15 @@ export class DiffusionCanvasElement extends LitElement {
   @property({ attribute: 'brush-size', converter: numberAttribute }) brushSize = 32;
   /** A shared SDK instance (property only); the element then neither loads nor disposes a model. */
   @property({ attribute: false }) diffusion?: Diffusion;
+  /** Generate this many (seeds seed..seed+N-1), show the best by `clip`'s score to the prompt; all are in `candidates`. One CLIP vision run per image. */
+  @property({ attribute: 'best-of', converter: numberAttribute }) bestOf = 1;
+  /** The Clip (`createClip`) that scores `best-of` candidates (property only). */
+  @property({ attribute: false }) clip?: ClipRanker;
+
+  /** The last `best-of` run's results, best first (empty after a single-image run). */
+  get candidates(): readonly GenerateResult[] {
+    return this.#generation.candidates;
+  }
 
   @state() private status = '';
   @state() private failure: (Error & { code?: string }) | undefined;
@@ -163,11 +172,11 @@ export class DiffusionCanvasElement extends LitElement {
     this.#tracker.reset();
     this.status = 'Starting';
     try {
-      const result = await this.#generation.generate({ model: this.model ?? '', device: this.device, shared: this.diffusion }, input);
+      const result = await this.#generation.generate({ model: this.model ?? '', device: this.device, shared: this.diffusion, bestOf: this.bestOf, clip: this.clip }, input);
       this.#setImage(result.image, false);
       await this.updateComplete;
       this.status = `Image ready (seed ${result.seed})`;
-      this.dispatchEvent(new DiffusionCompleteEvent({ result, request: input, mode }));
+      this.dispatchEvent(new DiffusionCompleteEvent({ result, request: input, mode, ...(this.bestOf > 1 ? { candidates: this.candidates } : {}) }));
       return result;
     } catch (error) {
       // A step preview may be on screen: put the image back.
