@@ -30,7 +30,7 @@ export interface ClipOptions extends ClipRunOptions {
   readonly workerFactory?: WorkerFactory;
   /**
    * A `Diffusion` whose worker CLIP should run in, instead of a worker of its own: one runtime and one copy of ORT's
-   * WASM in memory, and CLIP calls queue with the Diffusion's requests (decision 0008).
+   * WASM in memory, and CLIP calls queue with the Diffusion's requests (decision 0009).
    */
   readonly share?: WorkerHost;
 }

@@ -130,7 +130,7 @@ export class Diffusion {
     return options.rankWith ? rankByPrompt(results, request.prompt, options.rankWith, options) : results;
   }
 
-  /** @internal Runs `task` on this Diffusion's worker in its queue, for a Clip that shares the worker (decision 0008). */
+  /** @internal Runs `task` on this Diffusion's worker in its queue, for a Clip that shares the worker (decision 0009). */
   runShared<T>(options: RunOptions, task: (client: WorkerClient) => Promise<T>): Promise<T> {
     if (this.#disposed) return Promise.reject(new DiffusionError('disposed', 'The Diffusion this Clip shares was disposed.'));
     const run = this.#queue.then(async () => task(await this.#ensureWorker(options)));

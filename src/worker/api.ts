@@ -48,7 +48,7 @@ export type ProgressCallback = (progress: Progress) => void;
 
 /** The API object `worker.ts` exposes. */
 export class WorkerApi {
-  /** CLIP, beside the diffusion model in the same worker (decision 0008). */
+  /** CLIP, beside the diffusion model in the same worker (decision 0009). */
   readonly clip = new ClipWorkerApi();
   #model: LoadedModel | undefined;
   #deviceReason = '';

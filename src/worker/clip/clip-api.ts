@@ -1,5 +1,5 @@
 /**
- * The CLIP half of the worker's API, reached over Comlink as `api.clip.*` (decision 0008). It holds at most one
+ * The CLIP half of the worker's API, reached over Comlink as `api.clip.*` (decision 0009). It holds at most one
  * CLIP model beside the worker's diffusion model, shares the ONNX runtime, cache and error transfer with it,
  * and has its own cancellation ids.
  */
