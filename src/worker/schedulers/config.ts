@@ -3,10 +3,10 @@
  * bare `Infinity` / `NaN`) and resolving a config against one class's constructor defaults.
  */
 import { DiffusionError } from '../protocol/errors.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { ResolvedSchedulerConfig, SchedulerConfig } from './scheduler.ts';
 
 /** A scheduler's effective config: every constructor key with its value, plus `_class_name`; frozen. */
-export type ResolvedConfig = Readonly<Record<string, unknown>>;
+export type ResolvedConfig = ResolvedSchedulerConfig;
 
 const MARK = '\u0000py:';
 const PY_TOKENS: Readonly<Record<string, number>> = { Infinity: Infinity, '-Infinity': -Infinity, NaN: NaN };
@@ -76,7 +76,7 @@ export function resolveConfig(
   for (const [key, value] of Object.entries(defaults)) {
     config[key] = Object.hasOwn(given, key) && given[key] !== undefined ? given[key] : value;
   }
-  return Object.freeze(config);
+  return Object.freeze(config) as ResolvedConfig;
 }
 
 /** Reads a config value that must be one of `allowed`, failing with `invalid-scheduler-config` otherwise. */

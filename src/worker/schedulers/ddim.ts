@@ -6,7 +6,7 @@
 import type { TorchGenerator } from '../tensor/random.ts';
 import { alphaConfig, predictX0 } from './alpha-schedule.ts';
 import { AlphaScheduler } from './alpha-scheduler.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { addScaled, axpby, checkPrepared, checkStepLengths, clampInPlace, randn } from './tensor-ops.ts';
 
 const f32 = Math.fround;
@@ -28,7 +28,7 @@ export class DDIMScheduler extends AlphaScheduler {
     super(config, predictionType);
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput {
     checkPrepared(this.numInferenceSteps > 0, 'DDIMScheduler');
     checkStepLengths(modelOutput, sample);
     const prevT = timestep - Math.floor((this.config.num_train_timesteps as number) / this.numInferenceSteps);
@@ -47,9 +47,9 @@ export class DDIMScheduler extends AlphaScheduler {
     const std = f32(f32(eta) * f32(Math.sqrt(variance)));
     const dirCoeff = f32(Math.sqrt(f32(f32(1 - aPrev) - f32(std * std))));
     const sqrtAPrev = f32(Math.sqrt(aPrev));
-    // x0 is this step's own scratch, so the result can overwrite it: one allocation per step.
-    const prev = axpby(sqrtAPrev, x0, dirCoeff, eps, x0);
-    return eta > 0 ? addScaled(prev, randn(n, generator), std, prev) : prev;
+    const prev = axpby(sqrtAPrev, x0, dirCoeff, eps);
+    const prevSample = eta > 0 ? addScaled(prev, randn(n, generator), std, prev) : prev;
+    return { prevSample, predOriginalSample: x0 };
   }
 
   /** The noise estimate for the direction term, per prediction type (from the unclipped x0). */

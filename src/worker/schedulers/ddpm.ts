@@ -6,7 +6,7 @@ import type { TorchGenerator } from '../tensor/random.ts';
 import { alphaConfig, predictX0 } from './alpha-schedule.ts';
 import { AlphaScheduler } from './alpha-scheduler.ts';
 import { oneOf } from './config.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { addScaled, axpby, checkPrepared, checkStepLengths, clampInPlace, randn } from './tensor-ops.ts';
 
 const f32 = Math.fround;
@@ -35,7 +35,7 @@ export class DDPMScheduler extends AlphaScheduler {
     this.#varianceType = varianceType;
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput {
     checkPrepared(this.numInferenceSteps > 0, 'DDPMScheduler');
     checkStepLengths(modelOutput, sample);
     const t = timestep;
@@ -51,10 +51,10 @@ export class DDPMScheduler extends AlphaScheduler {
     if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
     const x0Coeff = f32(f32(f32(Math.sqrt(aPrev)) * currentBeta) / b);
     const sampleCoeff = f32(f32(f32(Math.sqrt(currentAlpha)) * bPrev) / b);
-    // x0 is this step's own scratch, so the result can overwrite it: one allocation per step.
-    const prev = axpby(x0Coeff, x0, sampleCoeff, sample, x0);
+    const prev = axpby(x0Coeff, x0, sampleCoeff, sample);
     // diffusers 0.24 draws the variance noise only when t > 0.
-    return t > 0 ? addScaled(prev, randn(sample.length, generator), this.#noiseScale(bPrev, b, currentBeta), prev) : prev;
+    const prevSample = t > 0 ? addScaled(prev, randn(sample.length, generator), this.#noiseScale(bPrev, b, currentBeta), prev) : prev;
+    return { prevSample, predOriginalSample: x0 };
   }
 
   /** The factor on the noise: sqrt of the variance, or diffusers' variants of it. */

@@ -8,7 +8,7 @@ import {
   VP_SOLVER_DEFAULTS, alphaSigma, combine, convertModelOutput, requireSupported, solverConfig, type AlphaSigma,
 } from './multistep-common.ts';
 import { multistepOptions, multistepSchedule } from './multistep-schedule.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { checkSteps } from './tensor-ops.ts';
 import { VpSolverScheduler } from './vp-solver-scheduler.ts';
 
@@ -64,7 +64,7 @@ export class DEISMultistepScheduler extends VpSolverScheduler<typeof deisMultist
     this.#lowerOrderNums = 0;
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): StepOutput {
     const c = this.config;
     const i = this.beginStep(modelOutput, timestep, sample);
     const n = this.timesteps.length;
@@ -81,7 +81,7 @@ export class DEISMultistepScheduler extends VpSolverScheduler<typeof deisMultist
     const prev = this.#update(order, sample);
     if (this.#lowerOrderNums < c.solver_order) this.#lowerOrderNums += 1;
     this.stepIndex = i + 1;
-    return prev;
+    return { prevSample: prev, predOriginalSample: x0 };
   }
 
   #update(order: number, sample: Float32Array): Float32Array {

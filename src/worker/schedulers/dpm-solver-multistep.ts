@@ -6,10 +6,10 @@
 import { DiffusionError } from '../protocol/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import {
-  VP_SOLVER_DEFAULTS, combine, convertModelOutput, dpmCoefficients, dpmSolverNames, solverConfig,
+  VP_SOLVER_DEFAULTS, combine, convertModelOutput, dataEstimate, dpmCoefficients, dpmSolverNames, solverConfig,
 } from './multistep-common.ts';
 import { clippedIndex, multistepOptions, multistepSchedule } from './multistep-schedule.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { checkSteps, randn } from './tensor-ops.ts';
 import { VpSolverScheduler } from './vp-solver-scheduler.ts';
 
@@ -63,7 +63,7 @@ export class DPMSolverMultistepScheduler extends VpSolverScheduler<typeof dpmSol
     this.#lowerOrderNums = 0;
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput {
     const c = this.config;
     const learnedVariance = ['learned', 'learned_range'].includes(c.variance_type ?? '');
     const i = this.beginStep(modelOutput, timestep, sample, learnedVariance);
@@ -80,7 +80,7 @@ export class DPMSolverMultistepScheduler extends VpSolverScheduler<typeof dpmSol
     else prev = this.#update(3, sample, noise);
     if (this.#lowerOrderNums < c.solver_order) this.#lowerOrderNums += 1;
     this.stepIndex = i + 1;
-    return prev;
+    return { prevSample: prev, predOriginalSample: dataEstimate(converted, c.algorithm_type.endsWith('++'), sample, this.sigmas[i]!) };
   }
 
   /** The first-, second- or third-order multistep update from the current point to the next sigma. */

@@ -7,7 +7,7 @@ import { DiffusionError } from '../protocol/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import { alphaConfig, predictX0 } from './alpha-schedule.ts';
 import { AlphaScheduler } from './alpha-scheduler.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { axpby, checkPrepared, checkStepLengths, checkSteps, clampInPlace, randn } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
@@ -51,7 +51,7 @@ export class LCMScheduler extends AlphaScheduler {
     this.#stepIndex = null;
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput {
     checkPrepared(this.timesteps.length > 0, 'LCMScheduler');
     checkStepLengths(modelOutput, sample);
     this.#stepIndex ??= initStepIndex(this.timesteps, timestep);
@@ -63,13 +63,13 @@ export class LCMScheduler extends AlphaScheduler {
     const n = sample.length;
     const x0 = predictX0(this.predictionType, modelOutput, sample, a, new Float32Array(n));
     if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
-    // x0 is this step's own scratch, so the result can overwrite it: one allocation per step.
+    // x0 is this step's own scratch, so the denoised estimate can overwrite it.
     const denoised = axpby(cOut, x0, cSkip, sample, x0);
     this.#stepIndex += 1;
     // diffusers 0.24 draws no noise on the last step.
-    if (index === this.timesteps.length - 1) return denoised;
+    if (index === this.timesteps.length - 1) return { prevSample: denoised.slice(), predOriginalSample: denoised };
     const noise = randn(n, generator);
-    return axpby(Math.sqrt(aPrev), denoised, Math.sqrt(f32(1 - aPrev)), noise, denoised);
+    return { prevSample: axpby(Math.sqrt(aPrev), denoised, Math.sqrt(f32(1 - aPrev)), noise), predOriginalSample: denoised };
   }
 }
 

@@ -7,7 +7,7 @@
 import { DiffusionError } from '../protocol/errors.ts';
 import { alphasCumprod, betasFor } from './betas.ts';
 import { resolveConfig } from './config.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { ResolvedSchedulerConfig, SchedulerConfig } from './scheduler.ts';
 import { addNoiseAlpha, checkModelOutput, throwIfNaN } from './tensor-ops.ts';
 
 /** The VP-schedule pair of a sigma: `alpha = 1/sqrt(sigma^2+1)`, `sigma_t = sigma*alpha`, and `lambda = log(alpha/sigma_t)`. */
@@ -102,16 +102,26 @@ export function dpmSolverNames<T extends { algorithm_type: string; solver_type: 
 }
 
 /** `resolveConfig` typed as the class's defaults; the constructors check the values they branch on. */
-export function solverConfig<T extends Record<string, unknown>>(className: string, defaults: T, given: SchedulerConfig): T {
+export function solverConfig<T extends Record<string, unknown>>(className: string, defaults: T, given: SchedulerConfig): T & ResolvedSchedulerConfig {
   const c = resolveConfig(className, defaults, given);
   for (const key of ['num_train_timesteps', 'solver_order', 'steps_offset']) {
     if (key in defaults && !Number.isInteger(c[key])) throw new DiffusionError('invalid-scheduler-config', `${className}: ${key} must be an integer.`);
   }
-  return c as unknown as T;
+  return c as unknown as T & ResolvedSchedulerConfig;
+}
+
+/**
+ * The step's clean estimate (x0) from a converted output: a copy when it already is the data prediction (the
+ * history keeps the original), else the x0 its noise prediction implies, `(sample - sigma_t * eps) / alpha_t`.
+ */
+export function dataEstimate(converted: Float32Array, isX0: boolean, sample: Float32Array, sigma: number): Float32Array {
+  if (isX0) return converted.slice();
+  const { alpha, sigma: sigmaT } = alphaSigma(sigma);
+  return combine([[1 / alpha, sample], [-sigmaT / alpha, converted]]);
 }
 
 /** `alphas_cumprod` of a resolved config (betas, optional zero-SNR rescale, float32 cumulative product). */
-export function alphasCumprodOf(config: Readonly<Record<string, unknown>>): Float32Array {
+export function alphasCumprodOf(config: ResolvedSchedulerConfig): Float32Array {
   return alphasCumprod(betasFor(config));
 }
 

@@ -6,10 +6,10 @@
  */
 import { DiffusionError } from '../protocol/errors.ts';
 import {
-  VP_SOLVER_DEFAULTS, combine, convertModelOutput, requireSupported, solverConfig, type AlphaSigma,
+  VP_SOLVER_DEFAULTS, combine, convertModelOutput, dataEstimate, requireSupported, solverConfig, type AlphaSigma,
 } from './multistep-common.ts';
 import { multistepOptions, multistepSchedule } from './multistep-schedule.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { checkSteps } from './tensor-ops.ts';
 import { VpSolverScheduler } from './vp-solver-scheduler.ts';
 
@@ -93,7 +93,7 @@ export class UniPCMultistepScheduler extends VpSolverScheduler<typeof uniPCMulti
     this.#thisOrder = 1;
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): StepOutput {
     const c = this.config;
     const i = this.beginStep(modelOutput, timestep, sample);
     const n = this.timesteps.length;
@@ -108,7 +108,7 @@ export class UniPCMultistepScheduler extends VpSolverScheduler<typeof uniPCMulti
     const prev = this.#predict(corrected, this.#thisOrder);
     if (this.#lowerOrderNums < c.solver_order) this.#lowerOrderNums += 1;
     this.stepIndex = i + 1;
-    return prev;
+    return { prevSample: prev, predOriginalSample: dataEstimate(converted, c.predict_x0, sample, this.sigmas[i]!) };
   }
 
   /** Differences of older outputs to `m0`, divided by their log-SNR offsets rk (diffusers' D1s and rks). */

@@ -29,7 +29,7 @@ function denoise(scheduler: Scheduler, steps: number, seed = 0): Float32Array {
   for (const t of scheduler.timesteps) {
     const input = scheduler.scaleModelInput(sample, t);
     const output = input.map((v) => f32(v * t) / f32(t + 1));
-    sample = scheduler.step(output, t, sample, generator);
+    sample = scheduler.step(output, t, sample, generator).prevSample;
   }
   return sample;
 }
@@ -143,7 +143,7 @@ describe('every registered scheduler', () => {
               if (isDiffusionError(error, 'invalid-scheduler-config')) break; // refused at step, as diffusers
               assert.ok(isDiffusionError(error, 'nan-output'), `${type} step ${k}: ${String(error)}`);
             }
-            x = scheduler.step(scheduler.scaleModelInput(x, t).map((v) => v * 0.5), t, x, new TorchGenerator(k));
+            x = scheduler.step(scheduler.scaleModelInput(x, t).map((v) => v * 0.5), t, x, new TorchGenerator(k)).prevSample;
           }
         }
       });

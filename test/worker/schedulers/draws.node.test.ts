@@ -61,7 +61,7 @@ function drawsPerStep(config: SchedulerConfig, steps: number): { draws: number[]
     const input = scheduler.scaleModelInput(sample, t);
     const output = input.map((v) => f32(v * t) / f32(t + 1));
     const before = generator.sizes.length;
-    sample = scheduler.step(output, t, sample, generator);
+    sample = scheduler.step(output, t, sample, generator).prevSample;
     const made = generator.sizes.slice(before);
     made.forEach((size) => assert.equal(size, SIZE, `step ${i}: a draw of ${size} values, not the sample's ${SIZE}`));
     draws.push(made.length);
@@ -113,7 +113,7 @@ describe('noise draws per step match diffusers 0.24', () => {
       let sample = Float32Array.from({ length: SIZE }, (_, k) => f32(k / SIZE) - 0.5);
       for (const t of scheduler.timesteps) {
         const output = scheduler.scaleModelInput(sample, t).map((v) => f32(v * t) / f32(t + 1));
-        sample = scheduler.step(output, t, sample, withGenerator ? new TorchGenerator(1) : undefined);
+        sample = scheduler.step(output, t, sample, withGenerator ? new TorchGenerator(1) : undefined).prevSample;
       }
       return sample;
     };

@@ -75,7 +75,7 @@ function runVariant(scheduler: Scheduler, variant: OracleVariant): Record<string
   scheduler.timesteps.forEach((t, i) => {
     const input = scheduler.scaleModelInput(sample, t);
     const output = dummyModel(input, t);
-    sample = scheduler.step(output, t, sample, variant.generator_passed_to_step ? generator : undefined);
+    sample = scheduler.step(output, t, sample, variant.generator_passed_to_step ? generator : undefined).prevSample;
     const expected = run.steps[i]!;
     const stepError = Math.max(
       relError([absSum(sample)], [expected.abs_sum]),
