@@ -4,6 +4,7 @@
  */
 import { DiffusionError } from '../protocol/errors.ts';
 import type { ResolvedSchedulerConfig, SchedulerConfig } from './scheduler.ts';
+import { checkConfigValues } from './validate-config.ts';
 
 /** A scheduler's effective config: every constructor key with its value, plus `_class_name`; frozen. */
 export type ResolvedConfig = ResolvedSchedulerConfig;
@@ -62,7 +63,8 @@ function stringEnd(text: string, start: number): number {
 
 /**
  * Fills `defaults` (one class's constructor keys and diffusers 0.24 default values) from `given`, keeping only known
- * keys as diffusers' `register_to_config` does, and freezes the result with `_class_name` set to `className`.
+ * keys as diffusers' `register_to_config` does, checks their values (`invalid-scheduler-config` naming the key),
+ * and freezes the result with `_class_name` set to `className`.
  */
 export function resolveConfig(
   className: string,
@@ -76,6 +78,7 @@ export function resolveConfig(
   for (const [key, value] of Object.entries(defaults)) {
     config[key] = Object.hasOwn(given, key) && given[key] !== undefined ? given[key] : value;
   }
+  checkConfigValues(className, defaults, config);
   return Object.freeze(config) as ResolvedConfig;
 }
 

@@ -53,8 +53,8 @@ export class DEISMultistepScheduler extends VpSolverScheduler<typeof deisMultist
     const solverType = ['midpoint', 'heun', 'bh1', 'bh2'].includes(c.solver_type) ? 'logrho' : c.solver_type;
     requireSupported('algorithm_type', algorithm, ['deis']);
     requireSupported('solver_type', solverType, ['logrho']);
-    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.');
-    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
+    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.', { details: { key: 'solver_order' } });
+    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.', { details: { key: 'thresholding' } });
     super(Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType }));
   }
 

@@ -44,12 +44,12 @@ export class DPMSolverMultistepScheduler extends VpSolverScheduler<typeof dpmSol
   constructor(given: SchedulerConfig = {}) {
     // Diffusers rewrites foreign algorithm names (DEIS, UniPC configs) to its own defaults.
     const c = dpmSolverNames(solverConfig('DPMSolverMultistepScheduler', dpmSolverMultistepDefaults, given), ALGORITHMS);
-    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.');
+    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.', { details: { key: 'solver_order' } });
     if (c.solver_order === 3 && c.algorithm_type.startsWith('sde-')) {
       // Diffusers has no third-order SDE update and fails mid-run; refuse up front instead.
-      throw new DiffusionError('invalid-scheduler-config', `${c.algorithm_type} supports solver_order 1 or 2 only.`);
+      throw new DiffusionError('invalid-scheduler-config', `${c.algorithm_type} supports solver_order 1 or 2 only.`, { details: { key: 'solver_order' } });
     }
-    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
+    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.', { details: { key: 'thresholding' } });
     super(Object.freeze(c));
   }
 

@@ -50,8 +50,8 @@ export class DPMSolverSinglestepScheduler extends VpSolverScheduler<typeof dpmSo
     const resolved = solverConfig('DPMSolverSinglestepScheduler', dpmSolverSinglestepDefaults, given);
     // Diffusers 0.24's singlestep solver has no SDE variants.
     const c = dpmSolverNames(resolved, ['dpmsolver', 'dpmsolver++']);
-    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.');
-    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
+    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.', { details: { key: 'solver_order' } });
+    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.', { details: { key: 'thresholding' } });
     super(Object.freeze(c));
   }
 

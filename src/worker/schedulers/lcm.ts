@@ -40,7 +40,7 @@ export class LCMScheduler extends AlphaScheduler {
     const original = this.config.original_inference_steps as number;
     checkSteps(numInferenceSteps, Math.min(numTrain, original), 'LCMScheduler');
     if (original > numTrain) {
-      throw new DiffusionError('invalid-scheduler-config', 'LCMScheduler: original_inference_steps exceeds num_train_timesteps.');
+      throw new DiffusionError('invalid-scheduler-config', 'LCMScheduler: original_inference_steps exceeds num_train_timesteps.', { details: { key: 'original_inference_steps' } });
     }
     const c = Math.floor(numTrain / original);
     const origin = Array.from({ length: original }, (_, i) => (i + 1) * c - 1);

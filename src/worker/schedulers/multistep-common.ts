@@ -57,7 +57,7 @@ export function dpmCoefficients(algorithm: string, t: AlphaSigma, s: AlphaSigma,
       return { sample: t.alpha / s.alpha, d0: -2 * (t.sigma * eh), d1Midpoint: -(t.sigma * eh),
         d1Heun: -2 * (t.sigma * (eh / h - 1)), d2: Number.NaN, noise: t.sigma * Math.sqrt(Math.exp(2 * h) - 1) };
     default:
-      throw new DiffusionError('invalid-scheduler-config', `Unknown algorithm_type ${algorithm}.`);
+      throw new DiffusionError('invalid-scheduler-config', `Unknown algorithm_type ${algorithm}.`, { details: { key: 'algorithm_type' } });
   }
 }
 
@@ -86,7 +86,8 @@ export const VP_SOLVER_DEFAULTS: Readonly<typeof SOLVER_DEFAULTS> = Object.freez
 
 /** Throws `invalid-scheduler-config` ("`key` `value` is not supported.") unless `value` is one of `allowed`. */
 export function requireSupported(key: string, value: string, allowed: readonly string[]): void {
-  if (!allowed.includes(value)) throw new DiffusionError('invalid-scheduler-config', `${key} ${value} is not supported.`);
+  if (allowed.includes(value)) return;
+  throw new DiffusionError('invalid-scheduler-config', `${key} ${value} is not supported (${allowed.join(', ')}).`, { details: { key, value } });
 }
 
 /**
@@ -105,7 +106,9 @@ export function dpmSolverNames<T extends { algorithm_type: string; solver_type: 
 export function solverConfig<T extends Record<string, unknown>>(className: string, defaults: T, given: SchedulerConfig): T & ResolvedSchedulerConfig {
   const c = resolveConfig(className, defaults, given);
   for (const key of ['num_train_timesteps', 'solver_order', 'steps_offset']) {
-    if (key in defaults && !Number.isInteger(c[key])) throw new DiffusionError('invalid-scheduler-config', `${className}: ${key} must be an integer.`);
+    if (key in defaults && !Number.isInteger(c[key])) {
+      throw new DiffusionError('invalid-scheduler-config', `${className}: ${key} must be an integer.`, { details: { key, value: c[key] } });
+    }
   }
   return c as unknown as T & ResolvedSchedulerConfig;
 }
@@ -133,7 +136,7 @@ export function convertModelOutput(o: { predictionType: string; toX0: boolean; l
   const out = o.learnedVariance ? modelOutput.subarray(0, sample.length) : modelOutput;
   const { alpha, sigma: sigmaT } = alphaSigma(sigma);
   if (!['epsilon', 'sample', 'v_prediction'].includes(o.predictionType)) {
-    throw new DiffusionError('invalid-scheduler-config', `prediction_type ${o.predictionType} must be epsilon, sample or v_prediction.`);
+    throw new DiffusionError('invalid-scheduler-config', `prediction_type ${o.predictionType} must be epsilon, sample or v_prediction.`, { details: { key: 'prediction_type' } });
   }
   // This is the step's first read of the model output, so the NaN check rides along (see checkedSum2).
   if (o.predictionType === (o.toX0 ? 'sample' : 'epsilon')) {

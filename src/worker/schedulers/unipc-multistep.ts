@@ -78,10 +78,10 @@ export class UniPCMultistepScheduler extends VpSolverScheduler<typeof uniPCMulti
     // Diffusers maps other solvers' names onto bh2 so their saved configs load here.
     const solverType = ['midpoint', 'heun', 'logrho'].includes(c.solver_type) ? 'bh2' : c.solver_type;
     requireSupported('solver_type', solverType, ['bh1', 'bh2']);
-    if (!Number.isInteger(c.solver_order) || c.solver_order < 1) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be a positive integer.');
-    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
-    if (c.solver_p !== null) throw new DiffusionError('invalid-scheduler-config', 'solver_p is not supported.');
-    if (!Array.isArray(c.disable_corrector)) throw new DiffusionError('invalid-scheduler-config', 'disable_corrector must be a list of step indices.');
+    if (!Number.isInteger(c.solver_order) || c.solver_order < 1) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be a positive integer.', { details: { key: 'solver_order' } });
+    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.', { details: { key: 'thresholding' } });
+    if (c.solver_p !== null) throw new DiffusionError('invalid-scheduler-config', 'solver_p is not supported.', { details: { key: 'solver_p' } });
+    if (!Array.isArray(c.disable_corrector)) throw new DiffusionError('invalid-scheduler-config', 'disable_corrector must be a list of step indices.', { details: { key: 'disable_corrector' } });
     super(Object.freeze({ ...c, solver_type: solverType, disable_corrector: [...c.disable_corrector] }));
   }
 
