@@ -39,7 +39,7 @@ export class DDIMScheduler extends AlphaScheduler {
     const sqrtB = f32(Math.sqrt(b));
     const n = sample.length;
     const x0 = predictX0(this.predictionType, modelOutput, sample, a, new Float32Array(n));
-    let eps = this.#predictEpsilon(modelOutput, sample, x0, sqrtA, sqrtB);
+    let eps = predictEpsilon(this.predictionType, modelOutput, sample, x0, sqrtA, sqrtB);
     if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
     if (this.config.use_clipped_model_output === true) eps = epsilonFromX0(sample, x0, sqrtA, sqrtB);
     const eta = this.config.eta as number;
@@ -51,18 +51,17 @@ export class DDIMScheduler extends AlphaScheduler {
     const prevSample = eta > 0 ? addScaled(prev, randn(n, generator), std, prev) : prev;
     return { prevSample, predOriginalSample: x0 };
   }
+}
 
-  /** The noise estimate for the direction term, per prediction type (from the unclipped x0). */
-  #predictEpsilon(mo: Float32Array, s: Float32Array, x0: Float32Array, sqrtA: number, sqrtB: number): Float32Array {
-    const type = this.predictionType;
-    if (type === 'sample') return epsilonFromX0(s, x0, sqrtA, sqrtB);
-    if (type === 'v_prediction') {
-      const eps = new Float32Array(mo.length);
-      for (let i = 0; i < eps.length; i += 1) eps[i] = f32(sqrtA * mo[i]!) + f32(sqrtB * s[i]!);
-      return eps;
-    }
-    return mo;
+/** The noise estimate for the direction term, per prediction type (from the unclipped x0); DDIMInverse shares it. */
+export function predictEpsilon(type: string, mo: Float32Array, s: Float32Array, x0: Float32Array, sqrtA: number, sqrtB: number): Float32Array {
+  if (type === 'sample') return epsilonFromX0(s, x0, sqrtA, sqrtB);
+  if (type === 'v_prediction') {
+    const eps = new Float32Array(mo.length);
+    for (let i = 0; i < eps.length; i += 1) eps[i] = f32(sqrtA * mo[i]!) + f32(sqrtB * s[i]!);
+    return eps;
   }
+  return mo;
 }
 
 /** `(sample - sqrt(a) * x0) / sqrt(1 - a)`: the noise that takes x0 to `sample`. */

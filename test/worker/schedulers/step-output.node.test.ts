@@ -25,10 +25,15 @@ describe('step() output', () => {
       const generator = new TorchGenerator(0);
       const t = scheduler.timesteps[index]!;
       let sample = scheduler.addNoise(x0, noise, t);
-      // Walk to `index` with the same perfect predictor, so multistep histories are consistent.
-      for (const step of scheduler.timesteps.slice(0, index + 1)) {
-        const noised = scheduler.addNoise(x0, noise, step);
-        const out = scheduler.step(noise, step, noised, generator);
+      // Walk to `index` with the same perfect predictor, so multistep histories are consistent. DDIMInverse's step
+      // at `t` starts from the timestep before it; IPNDM's model predicts v, `alpha * noise - sigma * x0`.
+      const ts = scheduler.timesteps;
+      for (const [k, step] of ts.slice(0, index + 1).entries()) {
+        if (className === 'DDIMInverseScheduler' && k === 0) continue;
+        const noised = scheduler.addNoise(x0, noise, className === 'DDIMInverseScheduler' ? ts[k - 1]! : step);
+        const [alpha, sigma] = [Math.cos((step * Math.PI) / 2), Math.sin((step * Math.PI) / 2)];
+        const output = className === 'IPNDMScheduler' ? noise.map((v, i) => alpha * v - sigma * x0[i]!) : noise;
+        const out = scheduler.step(output, step, noised, generator);
         if (step === t) {
           assert.ok(maxDiff(out.predOriginalSample, x0) < 2e-3, `${className}: ${maxDiff(out.predOriginalSample, x0)}`);
           assert.equal(out.prevSample.length, SIZE);
