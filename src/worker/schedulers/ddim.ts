@@ -1,12 +1,13 @@
 /**
  * DDIMScheduler (diffusers 0.24): denoising diffusion implicit models (Song et al. 2020), formula (12). diffusers'
  * step kwargs `eta` and `use_clipped_model_output` are config keys here; noise is drawn only when `eta > 0`.
- * Dynamic thresholding is left out (a config asking for it fails).
+ * Dynamic thresholding (`thresholding`) is applied to x0 as diffusers does (thresholding.ts).
  */
 import type { TorchGenerator } from '../tensor/random.ts';
 import { alphaConfig, predictX0 } from './alpha-schedule.ts';
 import { AlphaScheduler } from './alpha-scheduler.ts';
 import type { SchedulerConfig, StepOutput } from './scheduler.ts';
+import { thresholdInPlace } from './thresholding.ts';
 import { addScaled, axpby, checkPrepared, checkStepLengths, clampInPlace, randn } from './tensor-ops.ts';
 
 const f32 = Math.fround;
@@ -40,7 +41,7 @@ export class DDIMScheduler extends AlphaScheduler {
     const n = sample.length;
     const x0 = predictX0(this.predictionType, modelOutput, sample, a, new Float32Array(n));
     let eps = predictEpsilon(this.predictionType, modelOutput, sample, x0, sqrtA, sqrtB);
-    if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
+    if (!thresholdInPlace(this.config, x0) && this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
     if (this.config.use_clipped_model_output === true) eps = epsilonFromX0(sample, x0, sqrtA, sqrtB);
     const eta = this.config.eta as number;
     const variance = f32(f32(f32(1 - aPrev) / b) * f32(1 - f32(a / aPrev)));

@@ -1,12 +1,13 @@
 /**
  * DDPMScheduler (diffusers 0.24): ancestral sampling of Ho et al. (2020), formulas (6) and (7), with diffusers'
- * variance types. Dynamic thresholding is left out (a config asking for it fails).
+ * variance types. Dynamic thresholding (`thresholding`) as diffusers does it (thresholding.ts).
  */
 import type { TorchGenerator } from '../tensor/random.ts';
 import { alphaConfig, predictX0 } from './alpha-schedule.ts';
 import { AlphaScheduler } from './alpha-scheduler.ts';
 import { oneOf } from './config.ts';
 import type { SchedulerConfig, StepOutput } from './scheduler.ts';
+import { thresholdInPlace } from './thresholding.ts';
 import { addScaled, axpby, checkPrepared, checkStepLengths, clampInPlace, randn } from './tensor-ops.ts';
 
 const f32 = Math.fround;
@@ -48,7 +49,7 @@ export class DDPMScheduler extends AlphaScheduler {
     const currentAlpha = f32(a / aPrev);
     const currentBeta = f32(1 - currentAlpha);
     const x0 = predictX0(this.predictionType, modelOutput, sample, a, new Float32Array(sample.length));
-    if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
+    if (!thresholdInPlace(this.config, x0) && this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
     const x0Coeff = f32(f32(f32(Math.sqrt(aPrev)) * currentBeta) / b);
     const sampleCoeff = f32(f32(f32(Math.sqrt(currentAlpha)) * bPrev) / b);
     const prev = axpby(x0Coeff, x0, sampleCoeff, sample);

@@ -1,13 +1,14 @@
 /**
  * LCMScheduler (diffusers 0.24): multistep consistency sampling for latent consistency models. Each step jumps
  * to the denoised estimate (with the consistency boundary scalings), then re-noises to the next timestep with
- * fresh noise, except on the last step. Dynamic thresholding is left out (a config asking for it fails).
+ * fresh noise, except on the last step. Dynamic thresholding (`thresholding`) as diffusers does it.
  */
 import { DiffusionError } from '../protocol/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import { alphaConfig, predictX0 } from './alpha-schedule.ts';
 import { AlphaScheduler } from './alpha-scheduler.ts';
 import type { SchedulerConfig, StepOutput } from './scheduler.ts';
+import { thresholdInPlace } from './thresholding.ts';
 import { axpby, checkPrepared, checkStepLengths, checkSteps, clampInPlace, randn } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
@@ -62,7 +63,7 @@ export class LCMScheduler extends AlphaScheduler {
     const { cSkip, cOut } = boundaryScalings(timestep, this.config.timestep_scaling as number);
     const n = sample.length;
     const x0 = predictX0(this.predictionType, modelOutput, sample, a, new Float32Array(n));
-    if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
+    if (!thresholdInPlace(this.config, x0) && this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
     // x0 is this step's own scratch, so the denoised estimate can overwrite it.
     const denoised = axpby(cOut, x0, cSkip, sample, x0);
     this.#stepIndex += 1;

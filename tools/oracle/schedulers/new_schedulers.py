@@ -138,7 +138,15 @@ def main(directory, out_path):
     install_stubs()
     ipndm = load(directory, "scheduling_ipndm").IPNDMScheduler
     ddim_inverse = load(directory, "scheduling_ddim_inverse").DDIMInverseScheduler
+    ddpm = load(directory, "scheduling_ddpm").DDPMScheduler
+    ddim = load(directory, "scheduling_ddim").DDIMScheduler
+    lcm = load(directory, "scheduling_lcm").LCMScheduler
+    # Dynamic thresholding: a ratio and a ceiling that make s vary (the defaults clamp it to 1).
+    threshold = {"thresholding": True, "dynamic_thresholding_ratio": 0.9, "sample_max_value": 3.0}
     schedulers = {
+        "DDPMScheduler_thresholding": variant(ddpm, threshold),
+        "DDIMScheduler_thresholding": variant(ddim, {**threshold, "prediction_type": "v_prediction"}),
+        "LCMScheduler_thresholding": variant(lcm, {**threshold, "sample_max_value": 1.5}),
         "IPNDMScheduler": variant(ipndm, {}),
         "DDIMInverseScheduler": variant(ddim_inverse, {}),
         "DDIMInverseScheduler_trailing_v": variant(ddim_inverse, {"timestep_spacing": "trailing", "prediction_type": "v_prediction", "steps_offset": 0}),
