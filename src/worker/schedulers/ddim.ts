@@ -24,17 +24,21 @@ export const DDIM_DEFAULTS = Object.freeze({
 /** DDIM: deterministic for `eta = 0`, DDPM-like for `eta = 1`. */
 export class DDIMScheduler extends AlphaScheduler {
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
-  constructor(given: SchedulerConfig = {}) {
-    const { config, predictionType } = alphaConfig('DDIMScheduler', DDIM_DEFAULTS, given);
+  constructor(given: SchedulerConfig = {}, className = 'DDIMScheduler') {
+    const { config, predictionType } = alphaConfig(className, DDIM_DEFAULTS, given);
     super(config, predictionType);
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput {
-    checkPrepared(this.numInferenceSteps > 0, 'DDIMScheduler');
+    checkPrepared(this.numInferenceSteps > 0, this.config._class_name);
     checkStepLengths(modelOutput, sample);
     const prevT = timestep - Math.floor((this.config.num_train_timesteps as number) / this.numInferenceSteps);
+    return this.ddimUpdate(modelOutput, timestep, sample, this.alphaPrev(prevT), generator ?? null);
+  }
+
+  /** Formula (12) from `timestep` to the step whose `alphas_cumprod` is `aPrev`; noise only with a generator slot and eta > 0. */
+  protected ddimUpdate(modelOutput: Float32Array, timestep: number, sample: Float32Array, aPrev: number, generator: TorchGenerator | null | false): StepOutput {
     const a = this.alphaAt(timestep);
-    const aPrev = this.alphaPrev(prevT);
     const b = f32(1 - a);
     const sqrtA = f32(Math.sqrt(a));
     const sqrtB = f32(Math.sqrt(b));
@@ -49,7 +53,8 @@ export class DDIMScheduler extends AlphaScheduler {
     const dirCoeff = f32(Math.sqrt(f32(f32(1 - aPrev) - f32(std * std))));
     const sqrtAPrev = f32(Math.sqrt(aPrev));
     const prev = axpby(sqrtAPrev, x0, dirCoeff, eps);
-    const prevSample = eta > 0 ? addScaled(prev, randn(n, generator), std, prev) : prev;
+    // `false`: the noise-free batch step of the parallel class (diffusers draws nothing there).
+    const prevSample = eta > 0 && generator !== false ? addScaled(prev, randn(n, generator ?? undefined), std, prev) : prev;
     return { prevSample, predOriginalSample: x0 };
   }
 }

@@ -28,8 +28,8 @@ export class DDPMScheduler extends AlphaScheduler {
   readonly #varianceType: (typeof VARIANCE_TYPES)[number];
 
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
-  constructor(given: SchedulerConfig = {}) {
-    const { config, predictionType } = alphaConfig('DDPMScheduler', DDPM_DEFAULTS, given);
+  constructor(given: SchedulerConfig = {}, className = 'DDPMScheduler') {
+    const { config, predictionType } = alphaConfig(className, DDPM_DEFAULTS, given);
     // "learned" and "learned_range" need a model that also predicts its variance (twice the channels).
     const varianceType = oneOf(config, 'variance_type', VARIANCE_TYPES);
     super(config, predictionType);
@@ -37,8 +37,13 @@ export class DDPMScheduler extends AlphaScheduler {
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput {
-    checkPrepared(this.numInferenceSteps > 0, 'DDPMScheduler');
+    checkPrepared(this.numInferenceSteps > 0, this.config._class_name);
     checkStepLengths(modelOutput, sample);
+    return this.ddpmUpdate(modelOutput, timestep, sample, generator ?? null);
+  }
+
+  /** Formulas (6) and (7): the posterior mean, plus its noise for t > 0 unless `generator` is `false` (the batch step). */
+  protected ddpmUpdate(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator: TorchGenerator | null | false): StepOutput {
     const t = timestep;
     const prevT = t - Math.floor((this.config.num_train_timesteps as number) / this.numInferenceSteps);
     const a = this.alphaAt(t);
@@ -54,7 +59,8 @@ export class DDPMScheduler extends AlphaScheduler {
     const sampleCoeff = f32(f32(f32(Math.sqrt(currentAlpha)) * bPrev) / b);
     const prev = axpby(x0Coeff, x0, sampleCoeff, sample);
     // diffusers 0.24 draws the variance noise only when t > 0.
-    const prevSample = t > 0 ? addScaled(prev, randn(sample.length, generator), this.#noiseScale(bPrev, b, currentBeta), prev) : prev;
+    if (t <= 0 || generator === false) return { prevSample: prev, predOriginalSample: x0 };
+    const prevSample = addScaled(prev, randn(sample.length, generator ?? undefined), this.#noiseScale(bPrev, b, currentBeta), prev);
     return { prevSample, predOriginalSample: x0 };
   }
 

@@ -17,6 +17,7 @@ import { KDPM2AncestralDiscreteScheduler } from './kdpm2-ancestral-discrete.ts';
 import { KDPM2DiscreteScheduler } from './kdpm2-discrete.ts';
 import { LCMScheduler } from './lcm.ts';
 import { LMSDiscreteScheduler } from './lms-discrete.ts';
+import { DDIMParallelScheduler, DDPMParallelScheduler } from './parallel.ts';
 import { PNDMScheduler } from './pndm.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
 import { UniPCMultistepScheduler } from './unipc-multistep.ts';
@@ -41,6 +42,8 @@ const BUILT_IN: Readonly<Record<string, SchedulerFactory>> = {
   UniPCMultistepScheduler: (c) => new UniPCMultistepScheduler(c),
   IPNDMScheduler: (c) => new IPNDMScheduler(c),
   DDIMInverseScheduler: (c) => new DDIMInverseScheduler(c),
+  DDPMParallelScheduler: (c) => new DDPMParallelScheduler(c),
+  DDIMParallelScheduler: (c) => new DDIMParallelScheduler(c),
 };
 
 const factories = new Map<string, SchedulerFactory>(Object.entries(BUILT_IN));

@@ -30,12 +30,15 @@ interface StepInfo { readonly i: number; readonly t: number; readonly n: number;
  * `randn_tensor` calls per `step` in diffusers 0.24.0, read from each class's `step`: DDPM draws when t > 0, DDIM
  * when eta > 0, Euler always (used only when churning), Euler ancestral and KDPM2 ancestral always (KDPM2 a on
  * both halves), DPM-Solver multistep only for the SDE algorithms, LCM except on the last step. PNDM, Heun, LMS,
- * KDPM2, DPM-Solver singlestep, UniPC and DEIS take no generator in 0.24 and never draw.
+ * KDPM2, DPM-Solver singlestep, UniPC, DEIS, IPNDM and DDIMInverse take no generator in 0.24 and never draw; the
+ * parallel DDPM / DDIM step as their bases do.
  */
 function expectedDraws(className: string, { i, t, n, config }: StepInfo): number {
   switch (className) {
-    case 'DDPMScheduler': return t > 0 ? 1 : 0;
-    case 'DDIMScheduler': return (config.eta as number) > 0 ? 1 : 0;
+    case 'DDPMScheduler':
+    case 'DDPMParallelScheduler': return t > 0 ? 1 : 0;
+    case 'DDIMScheduler':
+    case 'DDIMParallelScheduler': return (config.eta as number) > 0 ? 1 : 0;
     case 'EulerDiscreteScheduler':
     case 'EulerAncestralDiscreteScheduler':
     case 'KDPM2AncestralDiscreteScheduler': return 1;

@@ -134,6 +134,19 @@ def variant(cls, extra, step_kwargs=None):
             "generator_passed_to_step": takes_generator, "run": result}
 
 
+def batch_no_noise(cls, extra, steps=10):
+    """batch_step_no_noise over every timestep of a run at once: entry k is sample0 * (1 + k / 10) at timesteps[k]."""
+    accepted = inspect.signature(cls.__init__).parameters
+    sched = cls(**{k: v for k, v in {**SD15, **extra}.items() if k in accepted})
+    sched.set_timesteps(steps)
+    sample0 = torch.arange(256, dtype=torch.float32).reshape(1, 4, 8, 8) / 256 - 0.5
+    ts = sched.timesteps
+    samples = torch.cat([sample0 * (1 + k / 10) for k in range(len(ts))])
+    out = sched.batch_step_no_noise(model(samples, ts), ts, samples)
+    return {"timesteps": [int(t) for t in ts], "entries": [{"abs_sum": math.fsum(abs(v) for v in row.flatten().tolist()),
+            "first8": row.flatten().tolist()[:8]} for row in out]}
+
+
 def main(directory, out_path):
     install_stubs()
     ipndm = load(directory, "scheduling_ipndm").IPNDMScheduler
@@ -143,7 +156,16 @@ def main(directory, out_path):
     lcm = load(directory, "scheduling_lcm").LCMScheduler
     # Dynamic thresholding: a ratio and a ceiling that make s vary (the defaults clamp it to 1).
     threshold = {"thresholding": True, "dynamic_thresholding_ratio": 0.9, "sample_max_value": 3.0}
+    ddpm_parallel = load(directory, "scheduling_ddpm_parallel").DDPMParallelScheduler
+    ddim_parallel = load(directory, "scheduling_ddim_parallel").DDIMParallelScheduler
+    parallel = {
+        "DDPMParallelScheduler": {**variant(ddpm_parallel, {}), "batch_no_noise": batch_no_noise(ddpm_parallel, {})},
+        "DDIMParallelScheduler": {**variant(ddim_parallel, {}), "batch_no_noise": batch_no_noise(ddim_parallel, {})},
+        "DDIMParallelScheduler_v_alpha_one": {**variant(ddim_parallel, {"prediction_type": "v_prediction", "set_alpha_to_one": True}),
+                                             "batch_no_noise": batch_no_noise(ddim_parallel, {"prediction_type": "v_prediction", "set_alpha_to_one": True})},
+    }
     schedulers = {
+        **parallel,
         "DDPMScheduler_thresholding": variant(ddpm, threshold),
         "DDIMScheduler_thresholding": variant(ddim, {**threshold, "prediction_type": "v_prediction"}),
         "LCMScheduler_thresholding": variant(lcm, {**threshold, "sample_max_value": 1.5}),
