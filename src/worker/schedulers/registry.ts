@@ -20,6 +20,7 @@ import { LMSDiscreteScheduler } from './lms-discrete.ts';
 import { DDIMParallelScheduler, DDPMParallelScheduler } from './parallel.ts';
 import { PNDMScheduler } from './pndm.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+import { UnCLIPScheduler } from './unclip.ts';
 import { UniPCMultistepScheduler } from './unipc-multistep.ts';
 
 /** Builds a scheduler from a (partial) diffusers config; the factory fills in its class's defaults. */
@@ -44,6 +45,7 @@ const BUILT_IN: Readonly<Record<string, SchedulerFactory>> = {
   DDIMInverseScheduler: (c) => new DDIMInverseScheduler(c),
   DDPMParallelScheduler: (c) => new DDPMParallelScheduler(c),
   DDIMParallelScheduler: (c) => new DDIMParallelScheduler(c),
+  UnCLIPScheduler: (c) => new UnCLIPScheduler(c),
 };
 
 const factories = new Map<string, SchedulerFactory>(Object.entries(BUILT_IN));

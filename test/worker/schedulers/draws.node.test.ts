@@ -36,7 +36,8 @@ interface StepInfo { readonly i: number; readonly t: number; readonly n: number;
 function expectedDraws(className: string, { i, t, n, config }: StepInfo): number {
   switch (className) {
     case 'DDPMScheduler':
-    case 'DDPMParallelScheduler': return t > 0 ? 1 : 0;
+    case 'DDPMParallelScheduler':
+    case 'UnCLIPScheduler': return t > 0 ? 1 : 0;
     case 'DDIMScheduler':
     case 'DDIMParallelScheduler': return (config.eta as number) > 0 ? 1 : 0;
     case 'EulerDiscreteScheduler':

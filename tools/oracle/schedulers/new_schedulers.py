@@ -82,7 +82,7 @@ def install_stubs():
            logging=types.SimpleNamespace(get_logger=lambda name: __import__("logging").getLogger(name)))
     module("diffusers.utils.torch_utils", randn_tensor=randn_tensor)
     module("diffusers.schedulers")
-    module("diffusers.schedulers.scheduling_utils", SchedulerMixin=type("SchedulerMixin", (), {}), SchedulerOutput=SchedulerOutput,
+    module("diffusers.schedulers.scheduling_utils", SchedulerMixin=type("SchedulerMixin", (), {"order": 1}), SchedulerOutput=SchedulerOutput,
            KarrasDiffusionSchedulers=KarrasDiffusionSchedulers)
 
 
@@ -103,7 +103,7 @@ def model(sample, t):
     return sample * t / (t + 1)
 
 
-def run(cls, kwargs, step_kwargs, steps=10):
+def run(cls, kwargs, step_kwargs, steps=10, next_timestep=False):
     sched = cls(**kwargs)
     sched.set_timesteps(steps)
     sample0 = torch.arange(256, dtype=torch.float32).reshape(1, 4, 8, 8) / 256 - 0.5
@@ -114,6 +114,8 @@ def run(cls, kwargs, step_kwargs, steps=10):
     for i, t in enumerate(sched.timesteps):
         inp = sched.scale_model_input(sample, t)
         extra = {"generator": generator} if takes_generator else {}
+        if next_timestep:  # as the unCLIP pipelines call it: the run's next timestep, None after the last
+            extra["prev_timestep"] = sched.timesteps[i + 1] if i + 1 < len(sched.timesteps) else None
         sample = sched.step(model(inp, t), t, sample, **step_kwargs, **extra).prev_sample
         flat = sample.flatten().tolist()
         records.append({"i": i, "t": float(t), "abs_sum": math.fsum(abs(v) for v in flat), "first8": flat[:8]})
@@ -126,11 +128,12 @@ def run(cls, kwargs, step_kwargs, steps=10):
     return sched, out, takes_generator
 
 
-def variant(cls, extra, step_kwargs=None):
+def variant(cls, extra, step_kwargs=None, next_timestep=False):
     accepted = inspect.signature(cls.__init__).parameters
     kwargs = {k: v for k, v in {**SD15, **extra}.items() if k in accepted}
-    sched, result, takes_generator = run(cls, kwargs, step_kwargs or {})
-    return {"class": cls.__name__, "config": dict(sched.config), "step_kwargs": step_kwargs or {},
+    sched, result, takes_generator = run(cls, kwargs, step_kwargs or {}, next_timestep=next_timestep)
+    config = {**dict(sched.config), **({"use_next_timestep": True} if next_timestep else {})}
+    return {"class": cls.__name__, "config": config, "step_kwargs": step_kwargs or {},
             "generator_passed_to_step": takes_generator, "run": result}
 
 
@@ -164,8 +167,11 @@ def main(directory, out_path):
         "DDIMParallelScheduler_v_alpha_one": {**variant(ddim_parallel, {"prediction_type": "v_prediction", "set_alpha_to_one": True}),
                                              "batch_no_noise": batch_no_noise(ddim_parallel, {"prediction_type": "v_prediction", "set_alpha_to_one": True})},
     }
+    unclip = load(directory, "scheduling_unclip").UnCLIPScheduler
     schedulers = {
         **parallel,
+        "UnCLIPScheduler": variant(unclip, {"beta_schedule": "squaredcos_cap_v2"}),
+        "UnCLIPScheduler_next_timestep": variant(unclip, {"beta_schedule": "squaredcos_cap_v2", "clip_sample_range": 0.5}, next_timestep=True),
         "DDPMScheduler_thresholding": variant(ddpm, threshold),
         "DDIMScheduler_thresholding": variant(ddim, {**threshold, "prediction_type": "v_prediction"}),
         "LCMScheduler_thresholding": variant(lcm, {**threshold, "sample_max_value": 1.5}),
