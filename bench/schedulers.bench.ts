@@ -34,7 +34,7 @@ function timeRun(className: string, output: Float32Array, initial: Float32Array,
   for (const t of scheduler.timesteps) {
     scheduler.scaleModelInput(sample, t);
     const start = process.hrtime.bigint();
-    sample = scheduler.step(output, t, sample, generator);
+    sample = scheduler.step(output, t, sample, generator).prevSample;
     times.push(Number(process.hrtime.bigint() - start) / 1000);
   }
   return times;

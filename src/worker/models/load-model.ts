@@ -8,6 +8,7 @@ import type { FileRef, ModelManifest, ModelPart, OnnxFileRef, Progress } from '.
 import { createSession, releaseSession, streamsBlobs, type Backend, type Session } from '../runtime/ort.ts';
 import { parseSchedulerConfigJson } from '../schedulers/config.ts';
 import type { SchedulerConfig } from '../schedulers/scheduler.ts';
+import { checkModelSchedulerConfig } from '../schedulers/validate-config.ts';
 import { ClipTokenizer } from '../tokenizer/index.ts';
 import * as contracts from './contract.ts';
 import { externalDataLocations } from './onnx-external-data.ts';
@@ -150,7 +151,7 @@ async function readSettings(manifest: ModelManifest, context: Omit<LoadContext, 
   return {
     unetChannels: manifest.unetChannels ?? (/Inpaint/.test(pipelineClass) ? 9 : 4),
     tokenizer,
-    schedulerConfig: schedulerConfig as SchedulerConfig,
+    schedulerConfig: checkModelSchedulerConfig(schedulerConfig as SchedulerConfig),
     padTokenId: manifest.padTokenId ?? padTokenFrom(special, vocabText),
     scalingFactor: manifest.scalingFactor ?? (typeof vae?.scaling_factor === 'number' ? vae.scaling_factor : 0.18215),
   };

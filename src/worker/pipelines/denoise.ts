@@ -86,17 +86,15 @@ export async function denoise(model: LoadedModel, latents: Float32Array, options
     const started = performance.now();
     const clock = { runMs: 0 };
     const t = timesteps[i];
-    const sample = latents;
     const input = withExtraChannels(scheduler.scaleModelInput(latents, t), options.extraChannels);
     const noise = await predictNoise(model, input, t, options, clock);
     if (hasNonFinite(noise)) {
       throw new DiffusionError('nan-output', `The U-Net produced NaN or infinite values at step ${i + 1} (timestep ${t}). fp16 models on some GPUs do this; try an fp32 variant or device: "wasm".`, { details: { step: i + 1, timestep: t } });
     }
-    latents = scheduler.step(noise, t, latents, options.generator);
-    if (options.afterStep) latents = options.afterStep(latents, i);
+    const { prevSample, predOriginalSample } = scheduler.step(noise, t, latents, options.generator);
+    latents = options.afterStep ? options.afterStep(prevSample, i) : prevSample;
     const ms = performance.now() - started;
-    const state = { sample, input, modelOutput: noise, timestep: t, after: latents, index: i };
-    options.onStep(i + 1, timesteps.length, ms, ms - clock.runMs, () => stepPreview(scheduler, state, options.latentShape));
+    options.onStep(i + 1, timesteps.length, ms, ms - clock.runMs, () => stepPreview(predOriginalSample, options.latentShape));
   }
   return latents;
 }

@@ -63,5 +63,5 @@ export async function imageToImage(model: LoadedModel, request: PipelineRequest,
   // 6. Decode.
   stopwatch.decoding(context);
   const result = await decodeLatents(model, denoised, width, height);
-  return { image: result, seed, timings: stopwatch.finish(), scheduler: scheduler.config as WorkerResult['scheduler'] };
+  return { image: result, seed, timings: stopwatch.finish(), scheduler: scheduler.config };
 }

@@ -42,7 +42,7 @@ export async function inpaint(model: LoadedModel, request: PipelineRequest, cont
   const image = await resizeImageData(request.image!, width, height);
   const mask = binaryMask(await resizeImageData(request.mask!, width, height));
   const scheduler = createScheduler(request.schedulerConfig);
-  if (!mask.includes(1)) return { image, seed, timings: stopwatch.finish(), scheduler: scheduler.config as WorkerResult['scheduler'] };
+  if (!mask.includes(1)) return { image, seed, timings: stopwatch.finish(), scheduler: scheduler.config };
 
   // 2. Scheduler and the timesteps strength keeps.
   scheduler.setTimesteps(request.steps);
@@ -96,5 +96,5 @@ export async function inpaint(model: LoadedModel, request: PipelineRequest, cont
   stopwatch.decoding(context);
   const generated = await decodeLatents(model, denoised, width, height);
   const result = composite(image, generated, featherMask(mask, width, height, request.maskBlur ?? MASK_BLUR));
-  return { image: result, seed, timings: stopwatch.finish(), scheduler: scheduler.config as WorkerResult['scheduler'] };
+  return { image: result, seed, timings: stopwatch.finish(), scheduler: scheduler.config };
 }

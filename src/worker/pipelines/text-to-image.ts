@@ -43,5 +43,5 @@ export async function textToImage(model: LoadedModel, request: PipelineRequest, 
   // 5. Decode to pixels.
   stopwatch.decoding(context);
   const image = await decodeLatents(model, denoised, width, height);
-  return { image, seed, timings: stopwatch.finish(), scheduler: scheduler.config as WorkerResult['scheduler'] };
+  return { image, seed, timings: stopwatch.finish(), scheduler: scheduler.config };
 }

@@ -61,25 +61,14 @@ function x0V(modelOutput: Float32Array, sample: Float32Array, sqrtA: number, sqr
   return bad;
 }
 
-/** The resolved config of DDPM, DDIM or LCM (thresholding refused) and its checked `prediction_type`. */
+/** The resolved config of DDPM, DDIM or LCM and its checked `prediction_type`. */
 export function alphaConfig(
   className: string,
   defaults: Readonly<Record<string, unknown>>,
   given: SchedulerConfig,
 ): { config: ResolvedConfig; predictionType: string } {
   const config = resolveConfig(className, defaults, given);
-  rejectThresholding(config);
   return { config, predictionType: oneOf(config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']) };
-}
-
-/** Fails with `invalid-scheduler-config` for dynamic thresholding (Imagen's), which this port leaves out. */
-export function rejectThresholding(config: ResolvedConfig): void {
-  if (config.thresholding !== true) return;
-  throw new DiffusionError(
-    'invalid-scheduler-config',
-    `${String(config._class_name)}: thresholding is not supported (it is meant for pixel-space models, not latents).`,
-    { details: { thresholding: true } },
-  );
 }
 
 /** `alphas_cumprod[t]` for an integer training timestep; anything else fails with `invalid-argument`. */

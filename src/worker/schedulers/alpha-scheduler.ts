@@ -7,7 +7,7 @@ import type { TorchGenerator } from '../tensor/random.ts';
 import { alphaAt, checkTimestepRange, integerTimesteps } from './alpha-schedule.ts';
 import { alphasCumprod, betasFor } from './betas.ts';
 import type { ResolvedConfig } from './config.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { Scheduler, StepOutput } from './scheduler.ts';
 import { addNoiseAlpha, checkSteps } from './tensor-ops.ts';
 
 /** A sampler on `alphas_cumprod`: everything but its `step`. */
@@ -56,7 +56,7 @@ export abstract class AlphaScheduler implements Scheduler {
     return sample;
   }
 
-  abstract step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array;
+  abstract step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput;
 
   /** `alphas_cumprod[t]` for an integer training timestep; anything else fails with `invalid-argument`. */
   protected alphaAt(t: number): number {

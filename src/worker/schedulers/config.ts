@@ -3,10 +3,11 @@
  * bare `Infinity` / `NaN`) and resolving a config against one class's constructor defaults.
  */
 import { DiffusionError } from '../protocol/errors.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { ResolvedSchedulerConfig, SchedulerConfig } from './scheduler.ts';
+import { checkConfigValues } from './validate-config.ts';
 
 /** A scheduler's effective config: every constructor key with its value, plus `_class_name`; frozen. */
-export type ResolvedConfig = Readonly<Record<string, unknown>>;
+export type ResolvedConfig = ResolvedSchedulerConfig;
 
 const MARK = '\u0000py:';
 const PY_TOKENS: Readonly<Record<string, number>> = { Infinity: Infinity, '-Infinity': -Infinity, NaN: NaN };
@@ -62,7 +63,8 @@ function stringEnd(text: string, start: number): number {
 
 /**
  * Fills `defaults` (one class's constructor keys and diffusers 0.24 default values) from `given`, keeping only known
- * keys as diffusers' `register_to_config` does, and freezes the result with `_class_name` set to `className`.
+ * keys as diffusers' `register_to_config` does, checks their values (`invalid-scheduler-config` naming the key),
+ * and freezes the result with `_class_name` set to `className`.
  */
 export function resolveConfig(
   className: string,
@@ -76,7 +78,8 @@ export function resolveConfig(
   for (const [key, value] of Object.entries(defaults)) {
     config[key] = Object.hasOwn(given, key) && given[key] !== undefined ? given[key] : value;
   }
-  return Object.freeze(config);
+  checkConfigValues(className, defaults, config);
+  return Object.freeze(config) as ResolvedConfig;
 }
 
 /** Reads a config value that must be one of `allowed`, failing with `invalid-scheduler-config` otherwise. */

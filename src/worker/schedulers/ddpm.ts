@@ -1,12 +1,13 @@
 /**
  * DDPMScheduler (diffusers 0.24): ancestral sampling of Ho et al. (2020), formulas (6) and (7), with diffusers'
- * variance types. Dynamic thresholding is left out (a config asking for it fails).
+ * variance types. Dynamic thresholding (`thresholding`) as diffusers does it (thresholding.ts).
  */
 import type { TorchGenerator } from '../tensor/random.ts';
 import { alphaConfig, predictX0 } from './alpha-schedule.ts';
 import { AlphaScheduler } from './alpha-scheduler.ts';
 import { oneOf } from './config.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
+import { thresholdInPlace } from './thresholding.ts';
 import { addScaled, axpby, checkPrepared, checkStepLengths, clampInPlace, randn } from './tensor-ops.ts';
 
 const f32 = Math.fround;
@@ -27,17 +28,22 @@ export class DDPMScheduler extends AlphaScheduler {
   readonly #varianceType: (typeof VARIANCE_TYPES)[number];
 
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
-  constructor(given: SchedulerConfig = {}) {
-    const { config, predictionType } = alphaConfig('DDPMScheduler', DDPM_DEFAULTS, given);
+  constructor(given: SchedulerConfig = {}, className = 'DDPMScheduler') {
+    const { config, predictionType } = alphaConfig(className, DDPM_DEFAULTS, given);
     // "learned" and "learned_range" need a model that also predicts its variance (twice the channels).
     const varianceType = oneOf(config, 'variance_type', VARIANCE_TYPES);
     super(config, predictionType);
     this.#varianceType = varianceType;
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
-    checkPrepared(this.numInferenceSteps > 0, 'DDPMScheduler');
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput {
+    checkPrepared(this.numInferenceSteps > 0, this.config._class_name);
     checkStepLengths(modelOutput, sample);
+    return this.ddpmUpdate(modelOutput, timestep, sample, generator ?? null);
+  }
+
+  /** Formulas (6) and (7): the posterior mean, plus its noise for t > 0 unless `generator` is `false` (the batch step). */
+  protected ddpmUpdate(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator: TorchGenerator | null | false): StepOutput {
     const t = timestep;
     const prevT = t - Math.floor((this.config.num_train_timesteps as number) / this.numInferenceSteps);
     const a = this.alphaAt(t);
@@ -48,13 +54,14 @@ export class DDPMScheduler extends AlphaScheduler {
     const currentAlpha = f32(a / aPrev);
     const currentBeta = f32(1 - currentAlpha);
     const x0 = predictX0(this.predictionType, modelOutput, sample, a, new Float32Array(sample.length));
-    if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
+    if (!thresholdInPlace(this.config, x0) && this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
     const x0Coeff = f32(f32(f32(Math.sqrt(aPrev)) * currentBeta) / b);
     const sampleCoeff = f32(f32(f32(Math.sqrt(currentAlpha)) * bPrev) / b);
-    // x0 is this step's own scratch, so the result can overwrite it: one allocation per step.
-    const prev = axpby(x0Coeff, x0, sampleCoeff, sample, x0);
+    const prev = axpby(x0Coeff, x0, sampleCoeff, sample);
     // diffusers 0.24 draws the variance noise only when t > 0.
-    return t > 0 ? addScaled(prev, randn(sample.length, generator), this.#noiseScale(bPrev, b, currentBeta), prev) : prev;
+    if (t <= 0 || generator === false) return { prevSample: prev, predOriginalSample: x0 };
+    const prevSample = addScaled(prev, randn(sample.length, generator ?? undefined), this.#noiseScale(bPrev, b, currentBeta), prev);
+    return { prevSample, predOriginalSample: x0 };
   }
 
   /** The factor on the noise: sqrt of the variance, or diffusers' variants of it. */

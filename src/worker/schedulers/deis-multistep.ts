@@ -8,7 +8,7 @@ import {
   VP_SOLVER_DEFAULTS, alphaSigma, combine, convertModelOutput, requireSupported, solverConfig, type AlphaSigma,
 } from './multistep-common.ts';
 import { multistepOptions, multistepSchedule } from './multistep-schedule.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { checkSteps } from './tensor-ops.ts';
 import { VpSolverScheduler } from './vp-solver-scheduler.ts';
 
@@ -53,8 +53,8 @@ export class DEISMultistepScheduler extends VpSolverScheduler<typeof deisMultist
     const solverType = ['midpoint', 'heun', 'bh1', 'bh2'].includes(c.solver_type) ? 'logrho' : c.solver_type;
     requireSupported('algorithm_type', algorithm, ['deis']);
     requireSupported('solver_type', solverType, ['logrho']);
-    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.');
-    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
+    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.', { details: { key: 'solver_order' } });
+    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.', { details: { key: 'thresholding' } });
     super(Object.freeze({ ...c, algorithm_type: algorithm, solver_type: solverType }));
   }
 
@@ -64,7 +64,7 @@ export class DEISMultistepScheduler extends VpSolverScheduler<typeof deisMultist
     this.#lowerOrderNums = 0;
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): StepOutput {
     const c = this.config;
     const i = this.beginStep(modelOutput, timestep, sample);
     const n = this.timesteps.length;
@@ -81,7 +81,7 @@ export class DEISMultistepScheduler extends VpSolverScheduler<typeof deisMultist
     const prev = this.#update(order, sample);
     if (this.#lowerOrderNums < c.solver_order) this.#lowerOrderNums += 1;
     this.stepIndex = i + 1;
-    return prev;
+    return { prevSample: prev, predOriginalSample: x0 };
   }
 
   #update(order: number, sample: Float32Array): Float32Array {

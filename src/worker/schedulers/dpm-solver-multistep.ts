@@ -6,10 +6,10 @@
 import { DiffusionError } from '../protocol/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import {
-  VP_SOLVER_DEFAULTS, combine, convertModelOutput, dpmCoefficients, dpmSolverNames, solverConfig,
+  VP_SOLVER_DEFAULTS, combine, convertModelOutput, dataEstimate, dpmCoefficients, dpmSolverNames, solverConfig,
 } from './multistep-common.ts';
 import { clippedIndex, multistepOptions, multistepSchedule } from './multistep-schedule.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { checkSteps, randn } from './tensor-ops.ts';
 import { VpSolverScheduler } from './vp-solver-scheduler.ts';
 
@@ -44,12 +44,12 @@ export class DPMSolverMultistepScheduler extends VpSolverScheduler<typeof dpmSol
   constructor(given: SchedulerConfig = {}) {
     // Diffusers rewrites foreign algorithm names (DEIS, UniPC configs) to its own defaults.
     const c = dpmSolverNames(solverConfig('DPMSolverMultistepScheduler', dpmSolverMultistepDefaults, given), ALGORITHMS);
-    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.');
+    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.', { details: { key: 'solver_order' } });
     if (c.solver_order === 3 && c.algorithm_type.startsWith('sde-')) {
       // Diffusers has no third-order SDE update and fails mid-run; refuse up front instead.
-      throw new DiffusionError('invalid-scheduler-config', `${c.algorithm_type} supports solver_order 1 or 2 only.`);
+      throw new DiffusionError('invalid-scheduler-config', `${c.algorithm_type} supports solver_order 1 or 2 only.`, { details: { key: 'solver_order' } });
     }
-    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
+    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.', { details: { key: 'thresholding' } });
     super(Object.freeze(c));
   }
 
@@ -63,7 +63,7 @@ export class DPMSolverMultistepScheduler extends VpSolverScheduler<typeof dpmSol
     this.#lowerOrderNums = 0;
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput {
     const c = this.config;
     const learnedVariance = ['learned', 'learned_range'].includes(c.variance_type ?? '');
     const i = this.beginStep(modelOutput, timestep, sample, learnedVariance);
@@ -80,7 +80,7 @@ export class DPMSolverMultistepScheduler extends VpSolverScheduler<typeof dpmSol
     else prev = this.#update(3, sample, noise);
     if (this.#lowerOrderNums < c.solver_order) this.#lowerOrderNums += 1;
     this.stepIndex = i + 1;
-    return prev;
+    return { prevSample: prev, predOriginalSample: dataEstimate(converted, c.algorithm_type.endsWith('++'), sample, this.sigmas[i]!) };
   }
 
   /** The first-, second- or third-order multistep update from the current point to the next sigma. */

@@ -6,10 +6,10 @@
  */
 import { DiffusionError } from '../protocol/errors.ts';
 import {
-  VP_SOLVER_DEFAULTS, combine, convertModelOutput, dpmCoefficients, dpmSolverNames, solverConfig,
+  VP_SOLVER_DEFAULTS, combine, convertModelOutput, dataEstimate, dpmCoefficients, dpmSolverNames, solverConfig,
 } from './multistep-common.ts';
 import { clippedIndex } from './multistep-schedule.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { karrasSigmas, logSigmas, sigmaToT, sigmasFromAlphasCumprod } from './sigmas.ts';
 import { checkSteps } from './tensor-ops.ts';
 import { npLinspace, roundHalfEven } from './timesteps.ts';
@@ -50,8 +50,8 @@ export class DPMSolverSinglestepScheduler extends VpSolverScheduler<typeof dpmSo
     const resolved = solverConfig('DPMSolverSinglestepScheduler', dpmSolverSinglestepDefaults, given);
     // Diffusers 0.24's singlestep solver has no SDE variants.
     const c = dpmSolverNames(resolved, ['dpmsolver', 'dpmsolver++']);
-    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.');
-    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
+    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.', { details: { key: 'solver_order' } });
+    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.', { details: { key: 'thresholding' } });
     super(Object.freeze(c));
   }
 
@@ -76,7 +76,7 @@ export class DPMSolverSinglestepScheduler extends VpSolverScheduler<typeof dpmSo
     this.#orders = singlestepOrderList(n, c.solver_order);
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): StepOutput {
     const c = this.config;
     const learned = ['learned', 'learned_range'].includes(c.variance_type ?? '');
     const i = this.beginStep(modelOutput, timestep, sample, learned);
@@ -89,7 +89,7 @@ export class DPMSolverSinglestepScheduler extends VpSolverScheduler<typeof dpmSo
     if (order === 1) this.#sample = sample;
     const prev = this.#update(order, this.#sample!);
     this.stepIndex = i + 1;
-    return prev;
+    return { prevSample: prev, predOriginalSample: dataEstimate(converted, c.algorithm_type === 'dpmsolver++', sample, this.sigmas[i]!) };
   }
 
   /** The singlestep update of `order` from the sample stored `order - 1` steps ago to the next sigma. */

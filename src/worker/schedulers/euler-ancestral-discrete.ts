@@ -5,7 +5,7 @@
 import type { TorchGenerator } from '../tensor/random.ts';
 import { oneOf, resolveConfig } from './config.ts';
 import { eulerUpdate } from './euler-discrete.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { predictOriginal } from './sigma-schedule.ts';
 import { SigmaScheduler } from './sigma-scheduler.ts';
 import { addScaled, randn } from './tensor-ops.ts';
@@ -21,7 +21,6 @@ export const EULER_ANCESTRAL_DEFAULTS = Object.freeze({
 /** Ancestral Euler: deterministic Euler step to `sigma_down`, then noise back up to `sigma_to`. */
 export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
   readonly order = 1;
-  #denoised = new Float32Array(0);
 
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
   constructor(given: SchedulerConfig = {}) {
@@ -30,12 +29,11 @@ export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
     super(config, oneOf(config, 'prediction_type', ['epsilon', 'v_prediction']));
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput {
     const index = this.beginStep(modelOutput, timestep, sample);
     const sigma = this.sigmas[index]!;
     const sigmaTo = this.sigmas[index + 1]!;
-    if (this.#denoised.length !== sample.length) this.#denoised = new Float32Array(sample.length);
-    const denoised = predictOriginal(this.predictionType, modelOutput, sample, sigma, this.#denoised);
+    const denoised = predictOriginal(this.predictionType, modelOutput, sample, sigma, new Float32Array(sample.length));
     const from2 = f32(sigma * sigma);
     const to2 = f32(sigmaTo * sigmaTo);
     const sigmaUp = f32(Math.sqrt(f32(f32(to2 * f32(from2 - to2)) / from2)));
@@ -44,6 +42,6 @@ export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
     const noise = randn(sample.length, generator);
     const prev = eulerUpdate(sample, denoised, sigma, dt);
     this.stepIndex = index + 1;
-    return addScaled(prev, noise, sigmaUp, prev);
+    return { prevSample: addScaled(prev, noise, sigmaUp, prev), predOriginalSample: denoised };
   }
 }

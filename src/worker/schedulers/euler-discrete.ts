@@ -8,7 +8,7 @@
  */
 import type { TorchGenerator } from '../tensor/random.ts';
 import { oneOf, resolveConfig } from './config.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { checkLinearInterpolation, predictOriginal, type SigmaSchedule } from './sigma-schedule.ts';
 import { SigmaScheduler } from './sigma-scheduler.ts';
 import { randn } from './tensor-ops.ts';
@@ -26,7 +26,6 @@ export const EULER_DEFAULTS = Object.freeze({
 /** Euler's method on the probability-flow ODE in sigma, with optional churn (stochastic when `s_churn > 0`). */
 export class EulerDiscreteScheduler extends SigmaScheduler {
   readonly order = 1;
-  #out = new Float32Array(0);
 
   /** Builds from a diffusers config (unknown keys ignored, defaults filled). */
   constructor(given: SchedulerConfig = {}) {
@@ -43,7 +42,7 @@ export class EulerDiscreteScheduler extends SigmaScheduler {
     return { timesteps: continuousV ? sigmas.map((s) => f32(0.25 * f32(Math.log(s)))) : timesteps, sigmas: [...sigmas, 0] };
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput {
     const index = this.beginStep(modelOutput, timestep, sample);
     const sigma = this.sigmas[index]!;
     const { s_churn: churn, s_tmin: tmin, s_tmax: tmax, s_noise: sNoise } = this.config as Record<string, number>;
@@ -60,15 +59,10 @@ export class EulerDiscreteScheduler extends SigmaScheduler {
     }
     // diffusers scales epsilon by sigma_hat but v-prediction by sigma (equal unless churning).
     const sigmaIn = this.predictionType === 'v_prediction' ? sigma : sigmaHat;
-    const denoised = predictOriginal(this.predictionType, modelOutput, x, sigmaIn, this.#buffer(sample.length));
+    const denoised = predictOriginal(this.predictionType, modelOutput, x, sigmaIn, new Float32Array(sample.length));
     const dt = f32(this.sigmas[index + 1]! - sigmaHat);
     this.stepIndex = index + 1;
-    return eulerUpdate(x, denoised, sigmaHat, dt);
-  }
-
-  #buffer(n: number): Float32Array {
-    if (this.#out.length !== n) this.#out = new Float32Array(n);
-    return this.#out;
+    return { prevSample: eulerUpdate(x, denoised, sigmaHat, dt), predOriginalSample: denoised };
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { TorchGenerator } from '../tensor/random.ts';
 import { oneOf, resolveConfig } from './config.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { predictOriginal, type SigmaSchedule } from './sigma-schedule.ts';
 import { SigmaScheduler } from './sigma-scheduler.ts';
 import { addNoiseSigma, clampInPlace, unknownTimestep } from './tensor-ops.ts';
@@ -45,7 +45,7 @@ export class HeunDiscreteScheduler extends SigmaScheduler {
     };
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, _generator?: TorchGenerator): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, _generator?: TorchGenerator): StepOutput {
     const index = this.beginStep(modelOutput, timestep, sample);
     const first = this.#first;
     const sigma = first ? this.sigmas[index - 1]! : this.sigmas[index]!;
@@ -56,14 +56,14 @@ export class HeunDiscreteScheduler extends SigmaScheduler {
     this.stepIndex = index + 1;
     if (!first) {
       const dt = f32(sigmaNext - sigma);
-      // The derivative is kept for the second half; `denoised` (this step's scratch) becomes the result.
+      // The derivative is kept for the second half.
       const derivative = new Float32Array(sample.length);
       const prev = heunFirst(sample, denoised, sigma, dt, derivative);
       this.#first = { derivative, dt, sample };
-      return prev;
+      return { prevSample: prev, predOriginalSample: denoised };
     }
     this.#first = null;
-    return heunSecond(first, sample, denoised, sigmaNext);
+    return { prevSample: heunSecond(first, sample, denoised, sigmaNext), predOriginalSample: denoised };
   }
 
   /** Timesteps repeat here, so the sigma is the one diffusers' `index_for_timestep` picks. */
@@ -73,22 +73,24 @@ export class HeunDiscreteScheduler extends SigmaScheduler {
   }
 }
 
-/** First half: `derivative = (sample - denoised) / sigma` into `derivative`, and `sample + derivative * dt` over `denoised`. */
+/** First half: `derivative = (sample - denoised) / sigma` into `derivative`, and returns `sample + derivative * dt`. */
 function heunFirst(sample: Float32Array, denoised: Float32Array, sigma: number, dt: number, derivative: Float32Array): Float32Array {
+  const prev = new Float32Array(sample.length);
   for (let i = 0; i < sample.length; i += 1) {
     const d = f32(f32(sample[i]! - denoised[i]!) / sigma);
     derivative[i] = d;
-    denoised[i] = sample[i]! + f32(d * dt);
+    prev[i] = sample[i]! + f32(d * dt);
   }
-  return denoised;
+  return prev;
 }
 
-/** Second half: the first half's sample moved by the mean of both derivatives, written over `denoised`. */
+/** Second half: the first half's sample moved by the mean of both derivatives. */
 function heunSecond(first: { derivative: Float32Array; dt: number; sample: Float32Array }, sample: Float32Array, denoised: Float32Array, sigmaNext: number): Float32Array {
   const { derivative: d1, dt, sample: x } = first;
+  const prev = new Float32Array(sample.length);
   for (let i = 0; i < sample.length; i += 1) {
     const d2 = f32(f32(sample[i]! - denoised[i]!) / sigmaNext);
-    denoised[i] = x[i]! + f32(f32(f32(d1[i]! + d2) / 2) * dt);
+    prev[i] = x[i]! + f32(f32(f32(d1[i]! + d2) / 2) * dt);
   }
-  return denoised;
+  return prev;
 }

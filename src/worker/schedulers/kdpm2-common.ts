@@ -42,7 +42,7 @@ export function kdpm2Schedule(c: Kdpm2Config, acp: Float32Array, n: number): Kdp
   if (c.timestep_spacing === 'linspace') timesteps = linspaceSpacing(T, n).map(f32);
   else if (c.timestep_spacing === 'leading') timesteps = leadingSpacing(T, n, c.steps_offset);
   else if (c.timestep_spacing === 'trailing') timesteps = trailingSpacing(T, n);
-  else throw new DiffusionError('invalid-scheduler-config', `timestep_spacing ${c.timestep_spacing} is not one of linspace, leading, trailing.`);
+  else throw new DiffusionError('invalid-scheduler-config', `timestep_spacing ${c.timestep_spacing} is not one of linspace, leading, trailing.`, { details: { key: 'timestep_spacing' } });
   const train = sigmasFromAlphasCumprod(acp);
   const logs = logSigmas(train);
   const steps = Array.from(train, (_, k) => k);
@@ -98,7 +98,7 @@ export function kdpm2Move(m: Kdpm2Move, modelOutput: Float32Array, sample: Float
   let bad: number;
   if (m.predictionType === 'epsilon') bad = moveEpsilon(modelOutput, sample, m.sigma, m.base, fdt, out);
   else if (m.predictionType === 'v_prediction') bad = moveV(modelOutput, sample, m.sigma, m.base, fdt, out);
-  else throw new DiffusionError('invalid-scheduler-config', `prediction_type ${m.predictionType} is not supported (epsilon or v_prediction).`);
+  else throw new DiffusionError('invalid-scheduler-config', `prediction_type ${m.predictionType} is not supported (epsilon or v_prediction).`, { details: { key: 'prediction_type' } });
   if (bad !== 0) throwIfNaN(modelOutput);
   return m.noise === undefined ? out : addScaled(out, m.noise, m.up!, out);
 }

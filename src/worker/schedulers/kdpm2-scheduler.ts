@@ -7,8 +7,8 @@
 import type { TorchGenerator } from '../tensor/random.ts';
 import { indexWithCounter, kdpm2Move, kdpm2Schedule, type Kdpm2Config, type Kdpm2Move, type Kdpm2Schedule } from './kdpm2-common.ts';
 import { alphasCumprodOf } from './multistep-common.ts';
-import type { Scheduler } from './scheduler.ts';
-import { scaleBySigma, sigmaInitNoise } from './sigma-schedule.ts';
+import type { ResolvedSchedulerConfig, Scheduler, StepOutput } from './scheduler.ts';
+import { predictOriginal, scaleBySigma, sigmaInitNoise } from './sigma-schedule.ts';
 import { addNoiseSigma, checkPrepared, checkStepLengths, checkSteps } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
@@ -17,7 +17,7 @@ export type Kdpm2Half = Pick<Kdpm2Move, 'sigma' | 'dt' | 'noise' | 'up'>;
 
 /** A KDPM2 sampler: everything but the choice of sigmas for each of a step's two model calls. */
 export abstract class Kdpm2Scheduler implements Scheduler {
-  readonly config: Readonly<Kdpm2Config>;
+  readonly config: Readonly<Kdpm2Config> & ResolvedSchedulerConfig;
   readonly order = 2;
   readonly #alphasCumprod: Float32Array;
   #timesteps: readonly number[] = [];
@@ -28,7 +28,7 @@ export abstract class Kdpm2Scheduler implements Scheduler {
   #stepIndex: number | null = null;
 
   /** Takes the resolved config; subclasses then prepare the full-length schedule, as diffusers' constructor does. */
-  protected constructor(config: Readonly<Kdpm2Config>) {
+  protected constructor(config: Readonly<Kdpm2Config> & ResolvedSchedulerConfig) {
     this.config = config;
     this.#alphasCumprod = alphasCumprodOf(config);
   }
@@ -73,7 +73,7 @@ export abstract class Kdpm2Scheduler implements Scheduler {
     return scaleBySigma(sample, this.#sample === null ? this.#sigmas[i]! : this.interpolatedSigma(i));
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput {
     checkStepLengths(modelOutput, sample);
     const i = this.#index(timestep);
     const first = this.#sample === null;
@@ -84,7 +84,8 @@ export abstract class Kdpm2Scheduler implements Scheduler {
     // Counted once the model output has passed the NaN check in the move.
     this.#counter.set(timestep, (this.#counter.get(timestep) ?? 0) + 1);
     this.#stepIndex = i + 1;
-    return prev;
+    const predOriginalSample = predictOriginal(this.config.prediction_type, modelOutput, sample, move.sigma, new Float32Array(sample.length));
+    return { prevSample: prev, predOriginalSample };
   }
 
   addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array {
@@ -98,6 +99,6 @@ export abstract class Kdpm2Scheduler implements Scheduler {
   }
 
   get #className(): string {
-    return String((this.config as Readonly<Record<string, unknown>>)._class_name);
+    return this.config._class_name;
   }
 }

@@ -1,13 +1,14 @@
 /**
  * LCMScheduler (diffusers 0.24): multistep consistency sampling for latent consistency models. Each step jumps
  * to the denoised estimate (with the consistency boundary scalings), then re-noises to the next timestep with
- * fresh noise, except on the last step. Dynamic thresholding is left out (a config asking for it fails).
+ * fresh noise, except on the last step. Dynamic thresholding (`thresholding`) as diffusers does it.
  */
 import { DiffusionError } from '../protocol/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import { alphaConfig, predictX0 } from './alpha-schedule.ts';
 import { AlphaScheduler } from './alpha-scheduler.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
+import { thresholdInPlace } from './thresholding.ts';
 import { axpby, checkPrepared, checkStepLengths, checkSteps, clampInPlace, randn } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
@@ -40,7 +41,7 @@ export class LCMScheduler extends AlphaScheduler {
     const original = this.config.original_inference_steps as number;
     checkSteps(numInferenceSteps, Math.min(numTrain, original), 'LCMScheduler');
     if (original > numTrain) {
-      throw new DiffusionError('invalid-scheduler-config', 'LCMScheduler: original_inference_steps exceeds num_train_timesteps.');
+      throw new DiffusionError('invalid-scheduler-config', 'LCMScheduler: original_inference_steps exceeds num_train_timesteps.', { details: { key: 'original_inference_steps' } });
     }
     const c = Math.floor(numTrain / original);
     const origin = Array.from({ length: original }, (_, i) => (i + 1) * c - 1);
@@ -51,7 +52,7 @@ export class LCMScheduler extends AlphaScheduler {
     this.#stepIndex = null;
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput {
     checkPrepared(this.timesteps.length > 0, 'LCMScheduler');
     checkStepLengths(modelOutput, sample);
     this.#stepIndex ??= initStepIndex(this.timesteps, timestep);
@@ -62,14 +63,14 @@ export class LCMScheduler extends AlphaScheduler {
     const { cSkip, cOut } = boundaryScalings(timestep, this.config.timestep_scaling as number);
     const n = sample.length;
     const x0 = predictX0(this.predictionType, modelOutput, sample, a, new Float32Array(n));
-    if (this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
-    // x0 is this step's own scratch, so the result can overwrite it: one allocation per step.
+    if (!thresholdInPlace(this.config, x0) && this.config.clip_sample === true) clampInPlace(x0, this.config.clip_sample_range as number);
+    // x0 is this step's own scratch, so the denoised estimate can overwrite it.
     const denoised = axpby(cOut, x0, cSkip, sample, x0);
     this.#stepIndex += 1;
     // diffusers 0.24 draws no noise on the last step.
-    if (index === this.timesteps.length - 1) return denoised;
+    if (index === this.timesteps.length - 1) return { prevSample: denoised.slice(), predOriginalSample: denoised };
     const noise = randn(n, generator);
-    return axpby(Math.sqrt(aPrev), denoised, Math.sqrt(f32(1 - aPrev)), noise, denoised);
+    return { prevSample: axpby(Math.sqrt(aPrev), denoised, Math.sqrt(f32(1 - aPrev)), noise), predOriginalSample: denoised };
   }
 }
 

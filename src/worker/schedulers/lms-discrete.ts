@@ -6,7 +6,7 @@
 import type { TorchGenerator } from '../tensor/random.ts';
 import { oneOf, resolveConfig } from './config.ts';
 import { integrate } from './quadrature.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { predictOriginal } from './sigma-schedule.ts';
 import { SigmaScheduler } from './sigma-scheduler.ts';
 
@@ -54,7 +54,7 @@ export class LMSDiscreteScheduler extends SigmaScheduler {
     return integrate(basis, s[t]!, s[t + 1]!, 1e-4);
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, _generator?: TorchGenerator): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, _generator?: TorchGenerator): StepOutput {
     const index = this.beginStep(modelOutput, timestep, sample);
     const sigma = this.sigmas[index]!;
     // The oldest derivative's buffer is recycled, but only dropped once the model output has passed the NaN check.
@@ -62,6 +62,7 @@ export class LMSDiscreteScheduler extends SigmaScheduler {
     const derivative = recycle ? this.#derivatives[0]! : new Float32Array(sample.length);
     predictOriginal(this.predictionType, modelOutput, sample, sigma, derivative);
     if (recycle) this.#derivatives.shift();
+    const predOriginalSample = derivative.slice();
     toDerivative(sample, derivative, sigma);
     this.#derivatives.push(derivative);
     const order = Math.min(index + 1, LMS_ORDER);
@@ -71,7 +72,7 @@ export class LMSDiscreteScheduler extends SigmaScheduler {
       { length: Math.min(order, newestFirst.length) }, (_, k) => f32(this.lmsCoefficient(order, index, k))));
     const prev = lmsSum(sample, coeffs, newestFirst);
     this.stepIndex = index + 1;
-    return prev;
+    return { prevSample: prev, predOriginalSample };
   }
 }
 

@@ -7,7 +7,7 @@
 import { DiffusionError } from '../protocol/errors.ts';
 import { alphasCumprod, betasFor } from './betas.ts';
 import { resolveConfig } from './config.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { ResolvedSchedulerConfig, SchedulerConfig } from './scheduler.ts';
 import { addNoiseAlpha, checkModelOutput, throwIfNaN } from './tensor-ops.ts';
 
 /** The VP-schedule pair of a sigma: `alpha = 1/sqrt(sigma^2+1)`, `sigma_t = sigma*alpha`, and `lambda = log(alpha/sigma_t)`. */
@@ -57,7 +57,7 @@ export function dpmCoefficients(algorithm: string, t: AlphaSigma, s: AlphaSigma,
       return { sample: t.alpha / s.alpha, d0: -2 * (t.sigma * eh), d1Midpoint: -(t.sigma * eh),
         d1Heun: -2 * (t.sigma * (eh / h - 1)), d2: Number.NaN, noise: t.sigma * Math.sqrt(Math.exp(2 * h) - 1) };
     default:
-      throw new DiffusionError('invalid-scheduler-config', `Unknown algorithm_type ${algorithm}.`);
+      throw new DiffusionError('invalid-scheduler-config', `Unknown algorithm_type ${algorithm}.`, { details: { key: 'algorithm_type' } });
   }
 }
 
@@ -86,7 +86,8 @@ export const VP_SOLVER_DEFAULTS: Readonly<typeof SOLVER_DEFAULTS> = Object.freez
 
 /** Throws `invalid-scheduler-config` ("`key` `value` is not supported.") unless `value` is one of `allowed`. */
 export function requireSupported(key: string, value: string, allowed: readonly string[]): void {
-  if (!allowed.includes(value)) throw new DiffusionError('invalid-scheduler-config', `${key} ${value} is not supported.`);
+  if (allowed.includes(value)) return;
+  throw new DiffusionError('invalid-scheduler-config', `${key} ${value} is not supported (${allowed.join(', ')}).`, { details: { key, value } });
 }
 
 /**
@@ -102,16 +103,28 @@ export function dpmSolverNames<T extends { algorithm_type: string; solver_type: 
 }
 
 /** `resolveConfig` typed as the class's defaults; the constructors check the values they branch on. */
-export function solverConfig<T extends Record<string, unknown>>(className: string, defaults: T, given: SchedulerConfig): T {
+export function solverConfig<T extends Record<string, unknown>>(className: string, defaults: T, given: SchedulerConfig): T & ResolvedSchedulerConfig {
   const c = resolveConfig(className, defaults, given);
   for (const key of ['num_train_timesteps', 'solver_order', 'steps_offset']) {
-    if (key in defaults && !Number.isInteger(c[key])) throw new DiffusionError('invalid-scheduler-config', `${className}: ${key} must be an integer.`);
+    if (key in defaults && !Number.isInteger(c[key])) {
+      throw new DiffusionError('invalid-scheduler-config', `${className}: ${key} must be an integer.`, { details: { key, value: c[key] } });
+    }
   }
-  return c as unknown as T;
+  return c as unknown as T & ResolvedSchedulerConfig;
+}
+
+/**
+ * The step's clean estimate (x0) from a converted output: a copy when it already is the data prediction (the
+ * history keeps the original), else the x0 its noise prediction implies, `(sample - sigma_t * eps) / alpha_t`.
+ */
+export function dataEstimate(converted: Float32Array, isX0: boolean, sample: Float32Array, sigma: number): Float32Array {
+  if (isX0) return converted.slice();
+  const { alpha, sigma: sigmaT } = alphaSigma(sigma);
+  return combine([[1 / alpha, sample], [-sigmaT / alpha, converted]]);
 }
 
 /** `alphas_cumprod` of a resolved config (betas, optional zero-SNR rescale, float32 cumulative product). */
-export function alphasCumprodOf(config: Readonly<Record<string, unknown>>): Float32Array {
+export function alphasCumprodOf(config: ResolvedSchedulerConfig): Float32Array {
   return alphasCumprod(betasFor(config));
 }
 
@@ -123,7 +136,7 @@ export function convertModelOutput(o: { predictionType: string; toX0: boolean; l
   const out = o.learnedVariance ? modelOutput.subarray(0, sample.length) : modelOutput;
   const { alpha, sigma: sigmaT } = alphaSigma(sigma);
   if (!['epsilon', 'sample', 'v_prediction'].includes(o.predictionType)) {
-    throw new DiffusionError('invalid-scheduler-config', `prediction_type ${o.predictionType} must be epsilon, sample or v_prediction.`);
+    throw new DiffusionError('invalid-scheduler-config', `prediction_type ${o.predictionType} must be epsilon, sample or v_prediction.`, { details: { key: 'prediction_type' } });
   }
   // This is the step's first read of the model output, so the NaN check rides along (see checkedSum2).
   if (o.predictionType === (o.toX0 ? 'sample' : 'epsilon')) {

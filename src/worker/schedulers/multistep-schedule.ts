@@ -74,7 +74,7 @@ function spacedTimesteps(spacing: string, n: number, last: number, numTrain: num
     return Array.from({ length: n }, (_, k) => (n - k) * ratio + offset);
   }
   if (spacing === 'trailing') return npArange(last, 0, -numTrain / n).map((t) => roundHalfEven(t) - 1);
-  throw new DiffusionError('invalid-scheduler-config', `timestep_spacing ${spacing} is not one of linspace, leading, trailing.`);
+  throw new DiffusionError('invalid-scheduler-config', `timestep_spacing ${spacing} is not one of linspace, leading, trailing.`, { details: { key: 'timestep_spacing' } });
 }
 
 /** `searchsorted(flip(lambda_t), lambda_min_clipped)`: how many log-SNRs (float32, as torch) fall below the clip. */

@@ -3,7 +3,7 @@
  * requested sampler against a model's own `scheduler_config.json` (so the betas and offsets stay the model's).
  */
 import { DiffusionError } from '../protocol/errors.ts';
-import { hasScheduler, schedulerClassNames } from './registry.ts';
+import { createScheduler, hasScheduler, schedulerClassNames } from './registry.ts';
 import type { SchedulerConfig } from './scheduler.ts';
 
 const KARRAS = { use_karras_sigmas: true } as const;
@@ -79,6 +79,14 @@ export function resolveSampler(
   sampler: string | SchedulerConfig | undefined,
   modelSchedulerConfig: SchedulerConfig,
 ): SchedulerConfig {
+  const config = mergeSampler(sampler, modelSchedulerConfig);
+  // Built once here, so a bad value fails with `invalid-scheduler-config` before any model work (and unknown classes
+  // with `unknown-scheduler`); the class keeps only its own keys, so another class's bad key does not matter.
+  createScheduler(config);
+  return config;
+}
+
+function mergeSampler(sampler: string | SchedulerConfig | undefined, modelSchedulerConfig: SchedulerConfig): SchedulerConfig {
   if (sampler === undefined) return { ...modelSchedulerConfig };
   if (typeof sampler === 'object' && sampler !== null) {
     const className = sampler._class_name ?? modelSchedulerConfig._class_name;

@@ -5,10 +5,10 @@
  */
 import { DiffusionError } from '../protocol/errors.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
-import { checkTimestepRange, integerTimesteps } from './alpha-schedule.ts';
+import { checkTimestepRange, integerTimesteps, predictX0 } from './alpha-schedule.ts';
 import { AlphaScheduler } from './alpha-scheduler.ts';
 import { oneOf, resolveConfig } from './config.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { checkPrepared, checkStepInputs, checkSteps } from './tensor-ops.ts';
 
 const f32 = Math.fround;
@@ -61,7 +61,7 @@ export class PNDMScheduler extends AlphaScheduler {
     this.#curModelOutput = null;
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, _generator?: TorchGenerator): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, _generator?: TorchGenerator): StepOutput {
     checkPrepared(this.numInferenceSteps > 0, 'PNDMScheduler');
     checkStepInputs(modelOutput, sample);
     const prev = this.#counter < this.#prkCount && this.config.skip_prk_steps !== true
@@ -72,7 +72,7 @@ export class PNDMScheduler extends AlphaScheduler {
   }
 
   /** A Runge–Kutta warm-up call: accumulates the 1/6, 1/3, 1/3, 1/6 weighted outputs over four calls. */
-  #stepPrk(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
+  #stepPrk(modelOutput: Float32Array, timestep: number, sample: Float32Array): StepOutput {
     const ratio = Math.floor((this.config.num_train_timesteps as number) / this.numInferenceSteps);
     const prevT = timestep - (this.#counter % 2 ? 0 : Math.floor(ratio / 2));
     const t = this.timesteps[Math.floor(this.#counter / 4) * 4]!;
@@ -93,7 +93,7 @@ export class PNDMScheduler extends AlphaScheduler {
   }
 
   /** A linear multistep call: Adams–Bashforth on the stored outputs (orders 1 to 4). */
-  #stepPlms(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
+  #stepPlms(modelOutput: Float32Array, timestep: number, sample: Float32Array): StepOutput {
     if (this.config.skip_prk_steps !== true && this.#ets.length < 3) {
       throw new DiffusionError('invalid-argument', 'PNDMScheduler: PLMS needs the Runge-Kutta warm-up steps first.');
     }
@@ -122,8 +122,11 @@ export class PNDMScheduler extends AlphaScheduler {
     return this.#prevSample(x, t, prevT, output);
   }
 
-  /** Formula (9) of the PNDM paper: the sample at `prevT` from the one at `t` and the noise estimate. */
-  #prevSample(sample: Float32Array, t: number, prevT: number, modelOutput: Float32Array): Float32Array {
+  /**
+   * Formula (9) of the PNDM paper: the sample at `prevT` from the one at `t` and the noise estimate. diffusers
+   * returns no x0 here; the estimate is the one that noise implies, `(sample - sqrt(1 - a) * eps) / sqrt(a)`.
+   */
+  #prevSample(sample: Float32Array, t: number, prevT: number, modelOutput: Float32Array): StepOutput {
     const a = this.alphaAt(t);
     const aPrev = this.alphaPrev(prevT);
     const b = f32(1 - a);
@@ -141,7 +144,7 @@ export class PNDMScheduler extends AlphaScheduler {
     for (let i = 0; i < prev.length; i += 1) {
       prev[i] = f32(sampleCoeff * sample[i]!) - f32(f32(diff * eps[i]!) / denom);
     }
-    return prev;
+    return { prevSample: prev, predOriginalSample: predictX0('epsilon', eps, sample, a, new Float32Array(sample.length)) };
   }
 }
 

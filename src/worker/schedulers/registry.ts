@@ -3,6 +3,7 @@
  * outside the library can add more with {@link registerScheduler}.
  */
 import { DiffusionError } from '../protocol/errors.ts';
+import { DDIMInverseScheduler } from './ddim-inverse.ts';
 import { DDIMScheduler } from './ddim.ts';
 import { DDPMScheduler } from './ddpm.ts';
 import { DEISMultistepScheduler } from './deis-multistep.ts';
@@ -11,12 +12,15 @@ import { DPMSolverSinglestepScheduler } from './dpm-solver-singlestep.ts';
 import { EulerAncestralDiscreteScheduler } from './euler-ancestral-discrete.ts';
 import { EulerDiscreteScheduler } from './euler-discrete.ts';
 import { HeunDiscreteScheduler } from './heun-discrete.ts';
+import { IPNDMScheduler } from './ipndm.ts';
 import { KDPM2AncestralDiscreteScheduler } from './kdpm2-ancestral-discrete.ts';
 import { KDPM2DiscreteScheduler } from './kdpm2-discrete.ts';
 import { LCMScheduler } from './lcm.ts';
 import { LMSDiscreteScheduler } from './lms-discrete.ts';
+import { DDIMParallelScheduler, DDPMParallelScheduler } from './parallel.ts';
 import { PNDMScheduler } from './pndm.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+import { UnCLIPScheduler } from './unclip.ts';
 import { UniPCMultistepScheduler } from './unipc-multistep.ts';
 
 /** Builds a scheduler from a (partial) diffusers config; the factory fills in its class's defaults. */
@@ -37,6 +41,11 @@ const BUILT_IN: Readonly<Record<string, SchedulerFactory>> = {
   KDPM2AncestralDiscreteScheduler: (c) => new KDPM2AncestralDiscreteScheduler(c),
   KDPM2DiscreteScheduler: (c) => new KDPM2DiscreteScheduler(c),
   UniPCMultistepScheduler: (c) => new UniPCMultistepScheduler(c),
+  IPNDMScheduler: (c) => new IPNDMScheduler(c),
+  DDIMInverseScheduler: (c) => new DDIMInverseScheduler(c),
+  DDPMParallelScheduler: (c) => new DDPMParallelScheduler(c),
+  DDIMParallelScheduler: (c) => new DDIMParallelScheduler(c),
+  UnCLIPScheduler: (c) => new UnCLIPScheduler(c),
 };
 
 const factories = new Map<string, SchedulerFactory>(Object.entries(BUILT_IN));

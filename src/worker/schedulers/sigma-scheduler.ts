@@ -5,7 +5,7 @@
  */
 import type { TorchGenerator } from '../tensor/random.ts';
 import type { ResolvedConfig } from './config.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { Scheduler, StepOutput } from './scheduler.ts';
 import {
   scaleBySigma, sigmaInitNoise, sigmaSchedule, trainingSigmas, type SigmaSchedule, type TrainingSigmas,
 } from './sigma-schedule.ts';
@@ -61,7 +61,7 @@ export abstract class SigmaScheduler implements Scheduler {
     return scaleBySigma(sample, this.#sigmas[this.stepIndex]!);
   }
 
-  abstract step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array;
+  abstract step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput;
 
   /** The checks that open every `step`, then the step index (found from `timestep` on a run's first call). */
   protected beginStep(modelOutput: Float32Array, timestep: number, sample: Float32Array): number {

@@ -6,10 +6,10 @@
  */
 import { DiffusionError } from '../protocol/errors.ts';
 import {
-  VP_SOLVER_DEFAULTS, combine, convertModelOutput, requireSupported, solverConfig, type AlphaSigma,
+  VP_SOLVER_DEFAULTS, combine, convertModelOutput, dataEstimate, requireSupported, solverConfig, type AlphaSigma,
 } from './multistep-common.ts';
 import { multistepOptions, multistepSchedule } from './multistep-schedule.ts';
-import type { SchedulerConfig } from './scheduler.ts';
+import type { SchedulerConfig, StepOutput } from './scheduler.ts';
 import { checkSteps } from './tensor-ops.ts';
 import { VpSolverScheduler } from './vp-solver-scheduler.ts';
 
@@ -78,10 +78,10 @@ export class UniPCMultistepScheduler extends VpSolverScheduler<typeof uniPCMulti
     // Diffusers maps other solvers' names onto bh2 so their saved configs load here.
     const solverType = ['midpoint', 'heun', 'logrho'].includes(c.solver_type) ? 'bh2' : c.solver_type;
     requireSupported('solver_type', solverType, ['bh1', 'bh2']);
-    if (!Number.isInteger(c.solver_order) || c.solver_order < 1) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be a positive integer.');
-    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.');
-    if (c.solver_p !== null) throw new DiffusionError('invalid-scheduler-config', 'solver_p is not supported.');
-    if (!Array.isArray(c.disable_corrector)) throw new DiffusionError('invalid-scheduler-config', 'disable_corrector must be a list of step indices.');
+    if (!Number.isInteger(c.solver_order) || c.solver_order < 1) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be a positive integer.', { details: { key: 'solver_order' } });
+    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.', { details: { key: 'thresholding' } });
+    if (c.solver_p !== null) throw new DiffusionError('invalid-scheduler-config', 'solver_p is not supported.', { details: { key: 'solver_p' } });
+    if (!Array.isArray(c.disable_corrector)) throw new DiffusionError('invalid-scheduler-config', 'disable_corrector must be a list of step indices.', { details: { key: 'disable_corrector' } });
     super(Object.freeze({ ...c, solver_type: solverType, disable_corrector: [...c.disable_corrector] }));
   }
 
@@ -93,7 +93,7 @@ export class UniPCMultistepScheduler extends VpSolverScheduler<typeof uniPCMulti
     this.#thisOrder = 1;
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): StepOutput {
     const c = this.config;
     const i = this.beginStep(modelOutput, timestep, sample);
     const n = this.timesteps.length;
@@ -108,7 +108,7 @@ export class UniPCMultistepScheduler extends VpSolverScheduler<typeof uniPCMulti
     const prev = this.#predict(corrected, this.#thisOrder);
     if (this.#lowerOrderNums < c.solver_order) this.#lowerOrderNums += 1;
     this.stepIndex = i + 1;
-    return prev;
+    return { prevSample: prev, predOriginalSample: dataEstimate(converted, c.predict_x0, sample, this.sigmas[i]!) };
   }
 
   /** Differences of older outputs to `m0`, divided by their log-SNR offsets rk (diffusers' D1s and rks). */

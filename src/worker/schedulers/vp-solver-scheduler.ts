@@ -6,7 +6,7 @@
  */
 import type { TorchGenerator } from '../tensor/random.ts';
 import { addNoiseCumprod, alphaSigma, alphasCumprodOf, type AlphaSigma } from './multistep-common.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { ResolvedSchedulerConfig, Scheduler, StepOutput } from './scheduler.ts';
 import { checkPrepared, checkStepLengths } from './tensor-ops.ts';
 import { initStepIndex } from './timesteps.ts';
 
@@ -18,7 +18,7 @@ type SolverKeys = {
 
 /** A VP solver: everything but its schedule and `step`, over a config of type `C`. */
 export abstract class VpSolverScheduler<C extends SolverKeys> implements Scheduler {
-  readonly config: C;
+  readonly config: C & ResolvedSchedulerConfig;
   readonly order = 1;
   readonly initNoiseSigma = 1;
   /** The training `alphas_cumprod`, from the config's betas. */
@@ -31,7 +31,7 @@ export abstract class VpSolverScheduler<C extends SolverKeys> implements Schedul
   #sigmas: number[] = [];
 
   /** Takes the resolved, checked and frozen config. */
-  protected constructor(config: C) {
+  protected constructor(config: C & ResolvedSchedulerConfig) {
     this.config = config;
     this.alphasCumprod = alphasCumprodOf(config);
   }
@@ -63,7 +63,7 @@ export abstract class VpSolverScheduler<C extends SolverKeys> implements Schedul
     return sample;
   }
 
-  abstract step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): Float32Array;
+  abstract step(modelOutput: Float32Array, timestep: number, sample: Float32Array, generator?: TorchGenerator): StepOutput;
 
   /**
    * The checks that open every `step`, then the step index (found from `timestep` on a run's first call). A

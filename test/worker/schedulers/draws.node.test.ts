@@ -30,12 +30,16 @@ interface StepInfo { readonly i: number; readonly t: number; readonly n: number;
  * `randn_tensor` calls per `step` in diffusers 0.24.0, read from each class's `step`: DDPM draws when t > 0, DDIM
  * when eta > 0, Euler always (used only when churning), Euler ancestral and KDPM2 ancestral always (KDPM2 a on
  * both halves), DPM-Solver multistep only for the SDE algorithms, LCM except on the last step. PNDM, Heun, LMS,
- * KDPM2, DPM-Solver singlestep, UniPC and DEIS take no generator in 0.24 and never draw.
+ * KDPM2, DPM-Solver singlestep, UniPC, DEIS, IPNDM and DDIMInverse take no generator in 0.24 and never draw; the
+ * parallel DDPM / DDIM step as their bases do.
  */
 function expectedDraws(className: string, { i, t, n, config }: StepInfo): number {
   switch (className) {
-    case 'DDPMScheduler': return t > 0 ? 1 : 0;
-    case 'DDIMScheduler': return (config.eta as number) > 0 ? 1 : 0;
+    case 'DDPMScheduler':
+    case 'DDPMParallelScheduler':
+    case 'UnCLIPScheduler': return t > 0 ? 1 : 0;
+    case 'DDIMScheduler':
+    case 'DDIMParallelScheduler': return (config.eta as number) > 0 ? 1 : 0;
     case 'EulerDiscreteScheduler':
     case 'EulerAncestralDiscreteScheduler':
     case 'KDPM2AncestralDiscreteScheduler': return 1;
@@ -61,7 +65,7 @@ function drawsPerStep(config: SchedulerConfig, steps: number): { draws: number[]
     const input = scheduler.scaleModelInput(sample, t);
     const output = input.map((v) => f32(v * t) / f32(t + 1));
     const before = generator.sizes.length;
-    sample = scheduler.step(output, t, sample, generator);
+    sample = scheduler.step(output, t, sample, generator).prevSample;
     const made = generator.sizes.slice(before);
     made.forEach((size) => assert.equal(size, SIZE, `step ${i}: a draw of ${size} values, not the sample's ${SIZE}`));
     draws.push(made.length);
@@ -113,7 +117,7 @@ describe('noise draws per step match diffusers 0.24', () => {
       let sample = Float32Array.from({ length: SIZE }, (_, k) => f32(k / SIZE) - 0.5);
       for (const t of scheduler.timesteps) {
         const output = scheduler.scaleModelInput(sample, t).map((v) => f32(v * t) / f32(t + 1));
-        sample = scheduler.step(output, t, sample, withGenerator ? new TorchGenerator(1) : undefined);
+        sample = scheduler.step(output, t, sample, withGenerator ? new TorchGenerator(1) : undefined).prevSample;
       }
       return sample;
     };

@@ -65,7 +65,7 @@ describe('samplerNames', () => {
       scheduler.setTimesteps(4);
       const t = scheduler.timesteps[0]!;
       const x = new Float32Array(16).fill(0.5);
-      assert.equal(scheduler.step(x, t, x).length, 16, name);
+      assert.equal(scheduler.step(x, t, x).prevSample.length, 16, name);
     }
     for (const className of schedulerClassNames()) assert.ok(names.includes(className));
   });

@@ -65,7 +65,7 @@ function run(s: Scheduler, steps: number, withGenerator: boolean): Float32Array[
   const out: Float32Array[] = [];
   for (const t of s.timesteps) {
     const model = dummyModel(s.scaleModelInput(sample, t), t);
-    sample = s.step(model, t, sample, withGenerator ? generator : undefined);
+    sample = s.step(model, t, sample, withGenerator ? generator : undefined).prevSample;
     out.push(sample);
   }
   return out;
@@ -186,7 +186,7 @@ describe('part 2 schedulers beyond the oracle', () => {
       assert.equal(s.timesteps.length, calls);
       const generator = new TorchGenerator(0);
       let sample: Float32Array = new Float32Array(256).fill(0.1);
-      for (const t of s.timesteps) sample = s.step(dummyModel(s.scaleModelInput(sample, t), t), t, sample, generator);
+      for (const t of s.timesteps) sample = s.step(dummyModel(s.scaleModelInput(sample, t), t), t, sample, generator).prevSample;
       const reference = new TorchGenerator(0);
       for (let k = 0; k < calls; k += 1) reference.randn(256);
       assert.deepEqual(generator.randn(4), reference.randn(4), name);
@@ -200,7 +200,7 @@ describe('part 2 schedulers beyond the oracle', () => {
       const s = new classes[name]!({ ...SD15, ...extra });
       s.setTimesteps(5);
       let sample: Float32Array = new Float32Array(256).fill(0.1);
-      for (const t of s.timesteps) sample = s.step(dummyModel(s.scaleModelInput(sample, t), t), t, sample, generator);
+      for (const t of s.timesteps) sample = s.step(dummyModel(s.scaleModelInput(sample, t), t), t, sample, generator).prevSample;
       assert.deepEqual(generator.randn(4), new TorchGenerator(3).randn(4), name);
     }
   });

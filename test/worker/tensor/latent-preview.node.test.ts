@@ -1,8 +1,8 @@
 // The latent preview: A1111's cheap latent-to-RGB factors, (mix + 1) / 2 * 255, clamping; the denoised estimate
-// x0 it shows for sigma- and alpha-based samplers; the fallback to the scaled sample; the request option.
+// x0 it shows, which is the scheduler's own step estimate for sigma- and alpha-based samplers; the request option.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { denoisedEstimate, latentToRgba, LATENT_RGB_FACTORS, stepPreview, type StepState } from '../../../src/worker/tensor/latent-preview.ts';
+import { latentToRgba, LATENT_RGB_FACTORS, stepPreview } from '../../../src/worker/tensor/latent-preview.ts';
 import { alphasCumprod, betasFor } from '../../../src/worker/schedulers/betas.ts';
 import { createScheduler } from '../../../src/worker/schedulers/index.ts';
 import { validateRequest } from '../../../src/worker/protocol/validate.ts';
@@ -23,7 +23,6 @@ function planar(pixels: readonly (readonly [number, number, number, number])[]):
 /** 2x3 latents and noise for the x0 checks. */
 const x0 = Float32Array.from({ length: 24 }, (_, i) => Math.cos(i * 1.7) * 0.8);
 const noise = Float32Array.from({ length: 24 }, (_, i) => Math.sin(i * 2.3 + 0.5));
-const state = (sample: Float32Array, input: Float32Array, modelOutput: Float32Array, timestep: number): StepState => ({ sample, input, modelOutput, timestep, after: sample, index: 3 });
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 describe('latent preview', () => {
@@ -69,41 +68,32 @@ describe('latent preview', () => {
     assert.throws(() => latentToRgba(new Float32Array(15), 2, 2), RangeError);
   });
 
-  it('shows the denoised estimate x0 of sigma-based samplers (epsilon and v-prediction)', () => {
+  it("shows the sigma-based samplers' own estimate x0 (epsilon and v-prediction)", () => {
     for (const prediction of ['epsilon', 'v_prediction']) {
       const scheduler = createScheduler({ _class_name: 'EulerDiscreteScheduler', prediction_type: prediction });
       scheduler.setTimesteps(10);
       const [t, sigma] = [scheduler.timesteps[3], scheduler.sigmas[3]];
       const sample = Float32Array.from(x0, (v, i) => v + sigma * noise[i]);
-      const input = scheduler.scaleModelInput(sample, t);
       // diffusers' Euler: x0 = sample - sigma * eps, or sample / (sigma^2 + 1) - v * sigma / sqrt(sigma^2 + 1).
       const c = Math.sqrt(sigma * sigma + 1);
       const output = prediction === 'epsilon' ? noise : Float32Array.from(sample, (s, i) => (s / (c * c) - x0[i]) * (c / sigma));
-      const estimate = denoisedEstimate(scheduler, state(sample, input, output, t), x0.length)!;
+      // A first step at timesteps[3] starts the run there (as image-to-image does).
+      const estimate = scheduler.step(output, t, sample).predOriginalSample;
       assert.ok(maxDiff(estimate, x0) < 1e-4, `${prediction}: ${maxDiff(estimate, x0)}`);
-      const preview = stepPreview(scheduler, state(sample, input, output, t), [4, 2, 3]);
+      const preview = stepPreview(estimate, [4, 2, 3]);
       assert.ok(maxDiff(preview.data, latentToRgba(x0, 3, 2)) <= 1, 'the preview is x0 in colour');
     }
   });
 
-  it('shows the denoised estimate x0 of alpha-based samplers', () => {
-    const scheduler = createScheduler({ _class_name: 'DDIMScheduler' });
+  it("shows the alpha-based samplers' own estimate x0", () => {
+    const scheduler = createScheduler({ _class_name: 'DDIMScheduler', clip_sample: false });
     scheduler.setTimesteps(10);
     const t = scheduler.timesteps[2];
     const a = alphasCumprod(betasFor(scheduler.config))[t];
     const sample = Float32Array.from(x0, (v, i) => Math.sqrt(a) * v + Math.sqrt(1 - a) * noise[i]);
-    const estimate = denoisedEstimate(scheduler, state(sample, scheduler.scaleModelInput(sample, t), noise, t), x0.length)!;
+    const estimate = scheduler.step(noise, t, sample).predOriginalSample;
     assert.ok(maxDiff(estimate, x0) < 1e-4, `${maxDiff(estimate, x0)}`);
-  });
-
-  it('falls back to the sample after the step, scaled by sqrt(sigma^2 + 1), when a is unknown', () => {
-    const after = planar([[2, 0, 0, 0]]);
-    const vp = { config: { num_train_timesteps: 1000 }, initNoiseSigma: 1, sigmas: [] };
-    const lost = { ...state(after, after, after, 5000), after, index: 0 };
-    assert.deepEqual([...stepPreview(vp, lost, [4, 1, 1]).data], [...latentToRgba(after, 1, 1)]);
-    const zero = new Float32Array(4);
-    const ve = { config: {}, initNoiseSigma: 14.6, sigmas: [14.6, Math.sqrt(3), 0] };
-    assert.deepEqual([...stepPreview(ve, { ...state(zero, zero, zero, 999), after, index: 0 }, [4, 1, 1]).data], [...latentToRgba(after, 1, 1, 2)]);
+    assert.deepEqual([...stepPreview(estimate, [4, 2, 3]).data], [...latentToRgba(estimate, 3, 2)]);
   });
 
   it('is off unless a request asks, and must be a boolean', () => {
