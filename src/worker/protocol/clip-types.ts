@@ -1,6 +1,6 @@
 /**
  * The CLIP types that cross the worker boundary (structured-clone safe), beside the diffusion ones in types.ts.
- * Part of protocol/ (decision 0007); the CLIP decision record is 0008.
+ * Part of protocol/ (decision 0007); the CLIP decision record is 0009.
  */
 import type { FileRef, OnnxFileRef } from './types.ts';
 

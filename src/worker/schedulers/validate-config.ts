@@ -2,7 +2,7 @@
  * The value checks of scheduler configs, run where a config enters: when a scheduler is built from it (every
  * request's sampler, before any model work) and, for the noise schedule every sampler shares, when a model folder's
  * `scheduler_config.json` is loaded. A bad value fails with `invalid-scheduler-config` naming the key, instead of
- * an `internal` error later or a NaN image blamed on the GPU. See docs/decisions/0008-scheduler-config-checks.md.
+ * an `internal` error later or a NaN image blamed on the GPU. See docs/decisions/0010-scheduler-config-checks.md.
  */
 import { DiffusionError } from '../protocol/errors.ts';
 import type { SchedulerConfig } from './scheduler.ts';
