@@ -1,7 +1,9 @@
 /**
- * VAE encoding: RGBA pixels -> [-1, 1] planar -> encoder -> latents x scaling factor. Encoders that return the
- * latent distribution (mean + logvar) are sampled with the request's generator, as diffusers'
- * `retrieve_latents(..., generator)` does, so seeded image-to-image reproduces diffusers.
+ * VAE encoding: RGBA pixels -> [-1, 1] planar -> encoder -> latents x scaling factor. diffusers'
+ * `retrieve_latents(..., generator)` draws the posterior sample from the request's generator once per encoded
+ * image, so every encode here consumes one draw of the latent shape: encoders that return the distribution
+ * (mean + logvar) use it as the posterior noise; encoders that return an already-sampled `latent_sample`
+ * (diffusers' ONNX export) discard it, so the later draws (the noise, ancestral steps) line up with diffusers.
  */
 import { DiffusionError } from '../protocol/errors.ts';
 import type { LoadedModel } from '../models/load-model.ts';
@@ -31,7 +33,12 @@ export async function encodePlanar(
   const outputs = await runSession(session, { [contract.input.name]: floatTensor(planar, [1, 3, height, width], contract.input.type) }, 'VAE encoder');
   const raw = floatData(outputs[contract.output.name]);
   if (hasNonFinite(raw)) throw new DiffusionError('nan-output', 'The VAE encoder produced NaN or infinite values.');
-  const latents = contract.returnsParameters ? sampleLatents(raw, generator) : Float32Array.from(raw);
+  let latents: Float32Array;
+  if (contract.returnsParameters) latents = sampleLatents(raw, generator);
+  else {
+    generator.randn(raw.length);
+    latents = Float32Array.from(raw);
+  }
   for (let i = 0; i < latents.length; i += 1) latents[i] *= model.scalingFactor;
   return latents;
 }
@@ -42,10 +49,10 @@ export function encodeImage(model: LoadedModel, image: ImageData, generator: Tor
 }
 
 /**
- * Advances `generator` exactly as encoding would, without running the encoder: diffusers encodes the masked
- * image even for 4-channel U-Nets that never use it, and later draws must line up with its stream.
+ * Advances `generator` exactly as encoding would (one draw of the latent shape, whatever the encoder returns),
+ * without running the encoder: diffusers encodes the masked image even for 4-channel U-Nets that never use it,
+ * and later draws must line up with its stream.
  */
-export async function skipEncodeDraws(model: LoadedModel, count: number, generator: TorchGenerator, load: LoadContext): Promise<void> {
-  const { contract } = await model.vaeEncoder(load);
-  if (contract.returnsParameters) generator.randn(count);
+export function skipEncodeDraws(count: number, generator: TorchGenerator): void {
+  generator.randn(count);
 }

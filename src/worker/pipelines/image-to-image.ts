@@ -23,7 +23,7 @@ export function strengthTimesteps(scheduler: Scheduler, steps: number, strength:
   return scheduler.timesteps.slice(start * scheduler.order);
 }
 
-/** Generates from an image and a prompt; `strength` 0 returns the image through the VAE, 1 ignores it (pure noise). */
+/** Generates from an image and a prompt; `strength` 0 returns the image through the VAE, 1 noises it at the first timestep. */
 export async function imageToImage(model: LoadedModel, request: PipelineRequest, context: RunContext): Promise<WorkerResult> {
   const stopwatch = new Stopwatch();
   const { width, height, guidanceScale, seed } = request;
@@ -37,21 +37,18 @@ export async function imageToImage(model: LoadedModel, request: PipelineRequest,
   context.progress({ phase: 'encode' });
   const text = await encodePrompt(model, request.prompt, request.negativePrompt, guidanceScale);
 
-  // 3. Encode the image (sampling the latent distribution with the seeded generator, as diffusers does).
-  //    Strength 1 ignores the image entirely: pure noise, exactly as text-to-image with the same seed.
+  // 3. Encode the image (one posterior draw from the seeded generator, as diffusers does). Strength 1 encodes it
+  //    too: StableDiffusionImg2ImgPipeline noises the image latents at the first timestep, not pure noise.
   const generator = new TorchGenerator(seed);
   const latentShape = [4, height / 8, width / 8] as const;
   const size = latentShape[0] * latentShape[1] * latentShape[2];
-  const ignoreImage = request.strength >= 1;
-  const image = ignoreImage ? undefined : await resizeImageData(request.image!, width, height);
-  const imageLatents = image ? await encodeImage(model, image, generator, context.load) : undefined;
+  const image = await resizeImageData(request.image!, width, height);
+  const imageLatents = await encodeImage(model, image, generator, context.load);
   stopwatch.encoded();
   await context.checkpoint();
 
   // 4. Noise the image latents to the first kept timestep (strength 0 keeps none: the VAE round trip).
-  let latents: Float32Array;
-  if (!imageLatents) latents = generator.randn(size).map((v: number) => v * scheduler.initNoiseSigma);
-  else latents = timesteps.length ? scheduler.addNoise(imageLatents, generator.randn(size), timesteps[0]) : imageLatents;
+  const latents = timesteps.length ? scheduler.addNoise(imageLatents, generator.randn(size), timesteps[0]) : imageLatents;
 
   // 5. Denoise the remaining steps.
   const denoised = await denoise(model, latents, {

@@ -70,7 +70,7 @@ export async function inpaint(model: LoadedModel, request: PipelineRequest, cont
     extraChannels.set(smallMask, 0);
     extraChannels.set(maskedLatents, smallMask.length);
   } else {
-    await skipEncodeDraws(model, size, generator, context.load);
+    skipEncodeDraws(size, generator);
   }
   stopwatch.encoded();
 

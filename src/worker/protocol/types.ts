@@ -90,7 +90,7 @@ export interface GenerateRequest {
   readonly image?: ImageData;
   /** Inpainting mask (white = repaint), scaled to the image's size like the image. */
   readonly mask?: ImageData;
-  /** How far to move from the image, 0..1: 0 returns it (through the VAE), 1 ignores it. Default 0.8, or 1 with a mask. */
+  /** How far to move from the image, 0..1: 0 returns it (through the VAE), 1 noises it at the first timestep (as diffusers). Default 0.8, or 1 with a mask. */
   readonly strength?: number;
   /** Inpainting: feather of the final composite in pixels (default 4); pixels beyond it come back unchanged. */
   readonly maskBlur?: number;

@@ -35,7 +35,11 @@ export class LCMScheduler extends AlphaScheduler {
     super(config, predictionType);
   }
 
-  /** LCM's schedule: every `skip`-th of the `original_inference_steps` training-time timesteps, from the end. */
+  /**
+   * LCM's schedule: of the `original_inference_steps` training-time timesteps, from the end, the ones at
+   * floor(np.linspace(0, n, steps, endpoint=False)) as diffusers 0.24 picks them (evenly spread even when
+   * `steps` does not divide n: 4 of 50 gives 999, 759, 499, 259).
+   */
   override setTimesteps(numInferenceSteps: number): void {
     const numTrain = this.config.num_train_timesteps as number;
     const original = this.config.original_inference_steps as number;
@@ -45,9 +49,10 @@ export class LCMScheduler extends AlphaScheduler {
     }
     const c = Math.floor(numTrain / original);
     const origin = Array.from({ length: original }, (_, i) => (i + 1) * c - 1);
-    const skip = Math.floor(origin.length / numInferenceSteps);
-    const timesteps: number[] = [];
-    for (let i = origin.length - 1; i >= 0 && timesteps.length < numInferenceSteps; i -= skip) timesteps.push(origin[i]!);
+    const reversed = origin.reverse();
+    // np.linspace(0, len, num, endpoint=False) is arange(num) * (len / num): the same float products here.
+    const spacing = reversed.length / numInferenceSteps;
+    const timesteps = Array.from({ length: numInferenceSteps }, (_, i) => reversed[Math.floor(i * spacing)]!);
     this.startRun(timesteps, numInferenceSteps);
     this.#stepIndex = null;
   }
