@@ -41,6 +41,18 @@ async function checkStatus(response: Response, url: string): Promise<void> {
   throw new DiffusionError('download-failed', `${url} answered ${status}.`, { details: { url, status } });
 }
 
+/**
+ * No model file is a web page: single-page-app hosts (Vite, many static hosts) answer a missing path with 200 and
+ * their index.html, which is a missing file, not a download to keep.
+ */
+async function checkNotHtml(response: Response, url: string): Promise<void> {
+  const type = response.headers.get('Content-Type') ?? '';
+  if (!/^\s*(text\/html|application\/xhtml\+xml)/i.test(type)) return;
+  await response.body?.cancel().catch(() => undefined);
+  throw new DiffusionError('model-not-found', `${url} answered with an HTML page, not the file: the host serves its page for missing paths (a single-page-app fallback), so the file is not there.`,
+    { details: { url, status: response.status, contentType: type } });
+}
+
 function wholeLength(response: Response): number | undefined {
   const encoding = response.headers.get('Content-Encoding');
   const length = response.headers.get('Content-Length');
@@ -58,6 +70,7 @@ export async function openResponse(file: ModelFileRequest, record: FileRecord, s
     response = await request(file.url, 0, undefined, signal);
   }
   await checkStatus(response, file.url);
+  await checkNotHtml(response, file.url);
   const etag = response.headers.get('ETag') ?? undefined;
   if (response.status === 206) {
     const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get('Content-Range') ?? '');
