@@ -4,22 +4,7 @@
 import { deepEqual, equal, ok } from '../helpers/assert.ts';
 import { clearModelCache, smallRequest, varies } from '../helpers/models.ts';
 import { createDiffusion } from '../../src/sdk/index.ts';
-
-interface LiveRequest { path: string; status: number | string; conditional: boolean }
-
-/** The folder URL of a fixture variant served under the live route `id`. */
-const liveFolder = (id: string, variant: string) => new URL(`/__live/${id}/test/fixtures/models/${variant}/`, location.href).href;
-
-async function setMode(id: string, mode: { spa?: boolean; offline?: boolean; hide?: string[] }): Promise<void> {
-  const query = new URLSearchParams({ id, spa: mode.spa ? '1' : '0', offline: mode.offline ? '1' : '0', hide: (mode.hide ?? []).join(',') });
-  await fetch(`/__live-control?${query}`, { method: 'POST' });
-}
-
-async function liveLog(id: string): Promise<LiveRequest[]> {
-  return ((await (await fetch(`/__live-log?id=${id}`)).json()) as { requests: LiveRequest[] }).requests;
-}
-
-const inVariant = (variant: string, files: string[]) => files.map((file) => `test/fixtures/models/${variant}/${file}`);
+import { inVariant, liveFolder, liveLog, setLiveMode } from '../helpers/live-host.ts';
 
 describe('hosts', () => {
   beforeEach(clearModelCache);
@@ -27,7 +12,7 @@ describe('hosts', () => {
   it('a single-page-app host (200 + HTML for missing files): the optional files count as absent and the model loads', async () => {
     // optimum's layout names vae_decoder/config.json; without it (and without special_tokens_map.json) the SPA
     // host sends its page for both. The U-Net is optimum-fp32's: SD 1.x padding, the default when the map is absent.
-    await setMode('spa-optimum', { spa: true, hide: inVariant('optimum-fp32', ['vae_decoder/config.json', 'tokenizer/special_tokens_map.json']) });
+    await setLiveMode('spa-optimum', { spa: true, hide: inVariant('optimum-fp32', ['vae_decoder/config.json', 'tokenizer/special_tokens_map.json']) });
     const diffusion = await createDiffusion({ model: liveFolder('spa-optimum', 'optimum-fp32'), device: 'wasm' });
     try {
       ok(varies((await diffusion.generate(smallRequest)).image), 'the image varies');
@@ -39,7 +24,7 @@ describe('hosts', () => {
   });
 
   it('a single-page-app host without model_index.json: every usual place is tried, HTML answers are skipped', async () => {
-    await setMode('spa-noindex', { spa: true, hide: inVariant('web-int64', ['model_index.json']) });
+    await setLiveMode('spa-noindex', { spa: true, hide: inVariant('web-int64', ['model_index.json']) });
     const diffusion = await createDiffusion({ model: liveFolder('spa-noindex', 'web-int64'), device: 'wasm' });
     try {
       ok(varies((await diffusion.generate(smallRequest)).image), 'the image varies');
@@ -53,7 +38,7 @@ describe('hosts', () => {
   for (const variant of ['web-int64', 'optimum-fp32', 'optimum-external']) {
     it(`a normal ${variant} folder load asks only for files the folder has (no 404s)`, async () => {
       const id = `no404-${variant}`;
-      await setMode(id, {});
+      await setLiveMode(id, {});
       const diffusion = await createDiffusion({ model: liveFolder(id, variant), device: 'wasm' });
       try {
         const image = new ImageData(64, 64);

@@ -14,9 +14,7 @@ export async function requestLog(context, next) {
   }
   const entry = { path: context.path, status: 0, conditional: !!(context.get('If-None-Match') || context.get('If-Modified-Since')) };
   seen.push(entry);
-  try {
-    return await next();
-  } finally {
-    entry.status = context.status;
-  }
+  // The dev server's own middleware (outside this one) may still turn a 200 into a 304: read the status as sent.
+  context.res.once('finish', () => { entry.status = context.res.statusCode; });
+  return next();
 }

@@ -93,7 +93,7 @@ class Download {
   async #attempt(): Promise<void> {
     const opened = await openResponse(this.#request, this.#record, this.#options.signal);
     if (opened.restart) await this.#restart(opened);
-    else if (opened.etag) this.#record = { ...this.#record, etag: opened.etag };
+    else if (opened.etag || opened.lastModified) this.#record = { ...this.#record, etag: opened.etag ?? this.#record.etag, lastModified: opened.lastModified };
     const size = this.#request.size ?? opened.total;
     if (this.#request.size !== undefined && opened.total !== undefined && opened.total !== this.#request.size) {
       throw new DiffusionError('integrity-failed', `${this.#request.url} has ${opened.total} bytes, the manifest says ${this.#request.size}.`,
@@ -107,7 +107,7 @@ class Download {
   /** The server sent the whole file (no Range support, or the file changed): start over from byte 0. */
   async #restart(opened: OpenedResponse): Promise<void> {
     await deleteFile(this.#request.url);
-    this.#record = { ...freshRecord(this.#request), etag: opened.etag };
+    this.#record = { ...freshRecord(this.#request), etag: opened.etag, lastModified: opened.lastModified };
     this.#hash = this.#request.sha256 ? new Sha256() : undefined;
     this.#filledFrom = 0;
   }

@@ -7,6 +7,8 @@
  */
 import { DiffusionError, abortError } from '../protocol/errors.ts';
 import { download } from './download.ts';
+import { changedOnServer } from './revalidate.ts';
+import { cacheTuning } from './tuning.ts';
 import { withFileLock } from './locks.ts';
 import { checkStoredFile, CorruptEntryError, openStoredFile, readStoredFile } from './read.ts';
 import { deleteFile, readAllMissing, readAllRecords, readMissing, readRecord, writeMissing, writeRecord, type FileRecord } from './store.ts';
@@ -82,6 +84,11 @@ async function obtainLocked(request: ModelFileRequest, options: FetchOptions, wa
   if (record && isStale(record, request)) {
     await deleteFile(request.url);
     if (record.complete) event('evicted-stale');
+    record = undefined;
+  }
+  if (record?.complete && request.revalidate && await changedOnServer(record, options.signal, cacheTuning().revalidateTimeoutMs)) {
+    await deleteFile(request.url);
+    event('evicted-stale');
     record = undefined;
   }
   if (record?.complete) {

@@ -13,6 +13,7 @@ export interface OpenedResponse {
   /** The whole file's size, when the server said it. */
   readonly total: number | undefined;
   readonly etag: string | undefined;
+  readonly lastModified: string | undefined;
   /** The response starts at byte 0 although bytes were stored: the stored part must be dropped. */
   readonly restart: boolean;
 }
@@ -53,6 +54,8 @@ async function checkNotHtml(response: Response, url: string): Promise<void> {
     { details: { url, status: response.status, contentType: type } });
 }
 
+const modifiedOf = (response: Response) => response.headers.get('Last-Modified') ?? undefined;
+
 function wholeLength(response: Response): number | undefined {
   const encoding = response.headers.get('Content-Encoding');
   const length = response.headers.get('Content-Length');
@@ -76,12 +79,12 @@ export async function openResponse(file: ModelFileRequest, record: FileRecord, s
     const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get('Content-Range') ?? '');
     const sameFile = !record.etag || !etag || etag === record.etag;
     if (range && Number(range[1]) === offset && sameFile) {
-      return { response, total: range[2] === '*' ? undefined : Number(range[2]), etag, restart: false };
+      return { response, total: range[2] === '*' ? undefined : Number(range[2]), etag, lastModified: modifiedOf(response), restart: false };
     }
     await response.body?.cancel().catch(() => undefined);
     response = await request(file.url, 0, undefined, signal);
     await checkStatus(response, file.url);
-    return { response, total: wholeLength(response), etag: response.headers.get('ETag') ?? undefined, restart: true };
+    return { response, total: wholeLength(response), etag: response.headers.get('ETag') ?? undefined, lastModified: modifiedOf(response), restart: true };
   }
-  return { response, total: wholeLength(response), etag, restart: offset > 0 };
+  return { response, total: wholeLength(response), etag, lastModified: modifiedOf(response), restart: offset > 0 };
 }

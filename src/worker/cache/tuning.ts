@@ -12,9 +12,11 @@ export interface CacheTuning {
   readonly verifyChunks: boolean;
   /** Least time between two progress events of one file. */
   readonly progressIntervalMs: number;
+  /** How long a revalidation may wait for the server before the stored copy is served as if offline. */
+  readonly revalidateTimeoutMs: number;
 }
 
-const DEFAULTS: CacheTuning = { chunkSize: 32 * 2 ** 20, retryBaseMs: 500, maxRetries: 5, verifyChunks: true, progressIntervalMs: 100 };
+const DEFAULTS: CacheTuning = { chunkSize: 32 * 2 ** 20, retryBaseMs: 500, maxRetries: 5, verifyChunks: true, progressIntervalMs: 100, revalidateTimeoutMs: 10_000 };
 
 let current: CacheTuning = DEFAULTS;
 

@@ -72,8 +72,12 @@ function fetchOptions(context: Omit<LoadContext, 'backend'>): FetchOptions {
   } as FetchOptions;
 }
 
+/** A file's cache request; without a revision to key the cache, a stored copy is revalidated with the server first. */
 function request(file: FileRef, manifest: ModelManifest) {
-  return { url: file.url, name: fileName(file.url, manifest), modelId: manifest.id, revision: manifest.revision, size: file.size, sha256: file.sha256 };
+  return {
+    url: file.url, name: fileName(file.url, manifest), modelId: manifest.id, revision: manifest.revision, size: file.size, sha256: file.sha256,
+    revalidate: manifest.revision === undefined,
+  };
 }
 
 const text = (bytes: Uint8Array | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
@@ -81,9 +85,12 @@ const text = (bytes: Uint8Array | undefined) => (bytes ? new TextDecoder().decod
 /**
  * A network file or its external data: where ORT streams Blobs (its JSPI build), a Blob over the stored chunks,
  * so the weights go from IndexedDB into the session without a whole copy in memory; elsewhere the bytes.
+ * `cached` hears whether the copy came from the cache (then a failure caused by it must say so).
  */
-function weightsFile(ref: FileRef, manifest: ModelManifest, context: LoadContext): Promise<Uint8Array | Blob> {
-  return (streamsBlobs ? openModelFile : fetchModelFile)(request(ref, manifest), fetchOptions(context));
+function weightsFile(ref: FileRef, manifest: ModelManifest, context: LoadContext, cached: (hit: boolean) => void): Promise<Uint8Array | Blob> {
+  const options = fetchOptions(context);
+  const onCacheEvent: FetchOptions['onCacheEvent'] = (e) => { cached(e.event === 'hit'); options.onCacheEvent?.(e); };
+  return (streamsBlobs ? openModelFile : fetchModelFile)(request(ref, manifest), { ...options, onCacheEvent });
 }
 
 /** The file an external-data location of `file` names: the manifest's entry for it, else the path beside `file`. */
@@ -95,9 +102,29 @@ function invalidOnnx(file: OnnxFileRef, label: string, cause: unknown): Diffusio
   return new DiffusionError('model-load-failed', `The ${label} file is not a valid ONNX model (truncated or corrupt).`, { cause, details: { url: file.url } });
 }
 
+/**
+ * The error with a word on the cache when a cached copy was loaded: a bad file that came from the server once
+ * stays in the browser, and only deleting it lets a fixed one in (for models with a revision to trust).
+ */
+function blamingCache(error: unknown, manifest: ModelManifest, fromCache: boolean): unknown {
+  if (!fromCache || !(error instanceof DiffusionError) || error.code !== 'model-load-failed') return error;
+  const hint = ` The file came from the browser's model cache; delete the cached copy with deleteCachedModel(${JSON.stringify(manifest.id)}) (from 'web-diffusion') and load again to download it anew.`;
+  return new DiffusionError(error.code, error.message + hint, { cause: error.cause, details: { ...error.details, fromCache: true, modelId: manifest.id } });
+}
+
 /** Fetches an ONNX file and its external data, then creates its session. */
 async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelManifest, context: LoadContext): Promise<Session> {
-  const model = await weightsFile(file, manifest, context);
+  let fromCache = false;
+  const cached = (hit: boolean) => { fromCache ||= hit; };
+  try {
+    return await createNetwork(file, label, manifest, context, cached);
+  } catch (error) {
+    throw blamingCache(error, manifest, fromCache);
+  }
+}
+
+async function createNetwork(file: OnnxFileRef, label: string, manifest: ModelManifest, context: LoadContext, cached: (hit: boolean) => void): Promise<Session> {
+  const model = await weightsFile(file, manifest, context, cached);
   let locations: string[];
   let graph: Uint8Array | undefined;
   try {
@@ -109,7 +136,7 @@ async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelMani
     throw invalidOnnx(file, label, cause);
   }
   const externalData = [];
-  for (const path of locations) externalData.push({ path, data: await weightsFile(externalRef(file, path), manifest, context) });
+  for (const path of locations) externalData.push({ path, data: await weightsFile(externalRef(file, path), manifest, context, cached) });
   if (graph) externalData.push({ path: INLINE_WEIGHTS_PATH, data: model });
   // Without large embedded weights the file is the graph alone (small), which ORT takes as bytes.
   const bytes = graph ?? (model instanceof Blob ? new Uint8Array(await model.arrayBuffer()) : model);
