@@ -31,6 +31,11 @@ export class WorkerApi {
   #model: LoadedModel | undefined;
   #controllers = new Map<number, AbortController>();
 
+  /** Answers as soon as the worker runs: the SDK's start timeout waits for this. */
+  ready(): boolean {
+    return true;
+  }
+
   /** Loads a model (replacing any loaded one) and says how it runs. */
   async load(id: number, source: ModelSource, options: LoadOptions & { origin?: string }, onProgress?: ProgressCallback): Promise<LoadedModelInfo> {
     const controller = this.#track(id);
@@ -39,7 +44,7 @@ export class WorkerApi {
       const { backend } = await resolveBackend(options.device);
       await this.#model?.release();
       this.#model = undefined;
-      const context = { backend, signal: controller.signal, onProgress: (p: Progress) => onProgress?.(p) };
+      const context = { backend, signal: controller.signal, stallTimeoutMs: options.stallTimeoutMs, onProgress: (p: Progress) => onProgress?.(p) };
       this.#model = await loadWithFallback(resolveSource(source, options.origin), context, options.origin);
       onProgress?.({ phase: 'ready', device: backend });
       return this.#info(this.#model);

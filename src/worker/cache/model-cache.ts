@@ -86,7 +86,7 @@ async function obtainLocked(request: ModelFileRequest, options: FetchOptions, wa
     if (record.complete) event('evicted-stale');
     record = undefined;
   }
-  if (record?.complete && request.revalidate && await changedOnServer(record, options.signal, cacheTuning().revalidateTimeoutMs)) {
+  if (record?.complete && request.revalidate && await changedOnServer(record, options.signal, options.stallTimeoutMs ?? cacheTuning().stallTimeoutMs)) {
     await deleteFile(request.url);
     event('evicted-stale');
     record = undefined;

@@ -40,4 +40,6 @@ export interface FetchOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FileProgress) => void;
   readonly onCacheEvent?: (event: CacheEvent) => void;
+  /** A download (or revalidation) that gets no bytes for this long fails (`download-failed`); default 30 s. */
+  readonly stallTimeoutMs?: number;
 }

@@ -39,6 +39,8 @@ export interface LoadContext {
   readonly backend: Backend;
   readonly signal?: AbortSignal;
   readonly onProgress: (progress: Progress) => void;
+  /** No bytes for this long fails a download with `download-failed` (default: the cache's, 30 s). */
+  readonly stallTimeoutMs?: number;
 }
 
 const SD_DEFAULT_SCHEDULER: SchedulerConfig = {
@@ -64,6 +66,7 @@ function overall(context: object, file: string, loaded: number, total: number | 
 function fetchOptions(context: Omit<LoadContext, 'backend'>): FetchOptions {
   return {
     signal: context.signal,
+    stallTimeoutMs: context.stallTimeoutMs,
     onProgress: (p) => context.onProgress({
       phase: 'download', file: p.file, loaded: p.loaded, total: p.total, fromCache: p.fromCache, overall: overall(context, p.file, p.loaded, p.total),
     }),
