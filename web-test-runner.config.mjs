@@ -4,6 +4,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { requestLog } from './test/servers/request-log.mjs';
 import { faultServer } from './test/servers/fault-server.mjs';
+import { liveServer } from './test/servers/live-server.mjs';
 import { summaryReporter } from './test/servers/summary-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
 
@@ -24,7 +25,7 @@ export default {
   files: process.env.WD_TEST_FILES ? process.env.WD_TEST_FILES.split(',') : ['test/**/*.browser.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'import', 'default'] },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
-  middleware: [isolationHeaders, requestLog, faultServer],
+  middleware: [isolationHeaders, requestLog, faultServer, liveServer],
   concurrency: 1,
   concurrentBrowsers: 1,
   browserStartTimeout: 60_000,

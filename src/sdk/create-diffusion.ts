@@ -16,6 +16,19 @@ export interface DiffusionOptions extends RunOptions {
   readonly numThreads?: number;
   /** Makes the worker; for bundlers or CSP setups that need their own `new Worker(...)`. */
   readonly workerFactory?: WorkerFactory;
+  /**
+   * A model file download that receives no bytes for this many milliseconds (no answer, or a body that stops)
+   * fails with `download-failed`, keeping what was stored for a resume. Default 30 000 (30 s).
+   */
+  readonly stallTimeoutMs?: number;
+  /** A worker whose script has not run after this many milliseconds fails with `worker-crashed`. Default 60 000. */
+  readonly startTimeoutMs?: number;
+}
+
+/** A timeout option: undefined, or a positive number of milliseconds. */
+function checkTimeout(name: 'stallTimeoutMs' | 'startTimeoutMs', value: unknown): void {
+  if (value === undefined || (typeof value === 'number' && value > 0 && Number.isFinite(value))) return;
+  throw new DiffusionError('invalid-argument', `${name} must be a positive number of milliseconds; got ${String(value)}.`, { details: { option: name } });
 }
 
 const DEVICES = ['auto', 'webgpu', 'wasm'] as const;
@@ -30,9 +43,12 @@ export async function createDiffusion(options: DiffusionOptions): Promise<Diffus
   if (options.model === undefined || options.model === null || options.model === '') {
     throw new DiffusionError('invalid-model', 'createDiffusion() needs a `model`: a preset name, a folder URL or a manifest.');
   }
+  checkTimeout('stallTimeoutMs', options.stallTimeoutMs);
+  checkTimeout('startTimeoutMs', options.startTimeoutMs);
   const origin = typeof document !== 'undefined' ? document.baseURI : globalThis.location?.href ?? '';
   const setup = {
     model: options.model, device, origin, wasmPaths: options.wasmPaths, numThreads: options.numThreads,
+    stallTimeoutMs: options.stallTimeoutMs, startTimeoutMs: options.startTimeoutMs,
     workerFactory: options.workerFactory ?? defaultWorkerFactory,
   };
   const { client, info } = await startWorker(setup, options, () => undefined);

@@ -25,8 +25,13 @@ export interface DiffusionSetup {
   readonly origin: string;
   readonly wasmPaths?: string;
   readonly numThreads?: number;
+  readonly stallTimeoutMs?: number;
+  readonly startTimeoutMs?: number;
   readonly workerFactory: WorkerFactory;
 }
+
+/** How long a new worker may take to run its script before `worker-crashed`. */
+const DEFAULT_START_TIMEOUT_MS = 60_000;
 
 let nextRequestId = 1;
 
@@ -68,9 +73,10 @@ async function cancellable<T>(client: WorkerClient, signal: AbortSignal | undefi
 /** Starts a worker and loads the model in it. */
 export async function startWorker(setup: DiffusionSetup, run: RunOptions, onCrash: () => void): Promise<{ client: WorkerClient; info: LoadedModelInfo }> {
   const client = new WorkerClient(setup.workerFactory, onCrash);
-  const options = { device: setup.device, origin: setup.origin, wasmPaths: setup.wasmPaths, numThreads: setup.numThreads };
+  const options = { device: setup.device, origin: setup.origin, wasmPaths: setup.wasmPaths, numThreads: setup.numThreads, stallTimeoutMs: setup.stallTimeoutMs };
   const onProgress = run.onProgress ? proxy(run.onProgress) : undefined;
   try {
+    await client.started(setup.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
     const info = await cancellable(client, run.signal, (id) => client.call((api) => api.load(id, setup.model, options, onProgress)));
     return { client, info };
   } catch (error) {

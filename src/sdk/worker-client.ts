@@ -41,6 +41,25 @@ export class WorkerClient {
     return this.#dead !== undefined;
   }
 
+  /**
+   * Resolves once the worker answers; a worker script that never runs (a hung import, a host that never sends it)
+   * fails with `worker-crashed` after `timeoutMs` instead of leaving every call pending.
+   */
+  async started(timeoutMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.#fail(new DiffusionError('worker-crashed', `The diffusion worker did not start within ${timeoutMs / 1000} s: its script never ran. Check that the worker bundle is served (see workerFactory).`, { details: { startTimeoutMs: timeoutMs } }));
+        reject(this.#dead);
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([this.call((api) => api.ready()), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Runs `call` on the worker, rejecting at once if the worker dies meanwhile. */
   call<T>(call: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
     if (this.#dead) return Promise.reject(this.#dead);

@@ -54,6 +54,11 @@ export class WorkerApi {
   #deviceReason = '';
   #controllers = new Map<number, AbortController>();
 
+  /** Answers as soon as the worker runs: the SDK's start timeout waits for this. */
+  ready(): boolean {
+    return true;
+  }
+
   /** Loads a model (replacing any loaded one) and says how it runs. */
   async load(id: number, source: ModelSource, options: LoadOptions & { origin?: string }, onProgress?: ProgressCallback): Promise<LoadedModelInfo> {
     const controller = this.#track(id);
@@ -64,7 +69,7 @@ export class WorkerApi {
       const { backend, reason } = await resolveBackend(options.device, { needsShaderF16: manifest.needsShaderF16 && !manifest.fallback });
       await this.#model?.release();
       this.#model = undefined;
-      const context = { backend, signal: controller.signal, onProgress: (p: Progress) => onProgress?.(p) };
+      const context = { backend, signal: controller.signal, stallTimeoutMs: options.stallTimeoutMs, onProgress: (p: Progress) => onProgress?.(p) };
       const choice: Choice = { device: options.device, reason };
       this.#model = await loadWithFallback(manifest, context, choice, options.origin);
       this.#deviceReason = choice.reason;

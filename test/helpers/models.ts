@@ -26,6 +26,13 @@ export async function requestsUnder(prefix: string): Promise<string[]> {
   return ((await response.json()) as { paths: string[] }).paths;
 }
 
+/** The paths under `prefix` the server sent a body for: every request but the conditional ones answered 304. */
+export async function downloadsUnder(prefix: string): Promise<string[]> {
+  const response = await fetch(`/__requests?prefix=${encodeURIComponent(prefix)}`);
+  const { entries } = (await response.json()) as { entries: { path: string; status: number }[] };
+  return entries.filter((entry) => entry.status !== 304).map((entry) => entry.path);
+}
+
 /** Resets the server's request log. */
 export async function resetRequestLog(): Promise<void> {
   await fetch('/__requests', { method: 'DELETE' });

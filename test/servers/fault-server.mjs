@@ -12,6 +12,8 @@
 //   corrupt-N       flip byte N of the file
 //   truncate-N      serve only the first N bytes, as if that were the whole file
 //   etag-X          send ETag "X" (default: derived from the content's identity)
+//   hang            never answer (the connection stays open until the client gives up)
+//   stall-N         send the headers and the first N bytes, then nothing more, without closing
 //   id-X            no effect except separating state
 // The path `__bytes/<n>` or `__bytes/<n>-<seed>` is n deterministic pseudo-random bytes (see test/worker/cache/bytes.ts),
 // so tests need no large committed files. Range and If-Range are honoured unless `norange`.
@@ -107,6 +109,9 @@ function drained(res) {
   });
 }
 
+/** Resolves when the client closes the connection. */
+const closedBy = (res) => new Promise((done) => res.once('close', done));
+
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 /** Writes body[start..end] with the streaming faults (cuts, slowness); resolves when done or cut. */
@@ -118,6 +123,7 @@ async function sendBody(res, body, start, end, faults, state) {
     cutAt = Math.min(cutAt, Number(faults.drop));
     state.dropped = true;
   }
+  if (faults.stall !== undefined) cutAt = Math.min(cutAt, start + Number(faults.stall));
   let closed = false;
   res.on('close', () => { closed = true; });
   for (let at = start; at < cutAt && !closed; at += piece) {
@@ -125,6 +131,7 @@ async function sendBody(res, body, start, end, faults, state) {
     if (!res.write(slice)) await drained(res);
     if (faults.slow !== undefined) await sleep(Number(faults.slow));
   }
+  if (faults.stall !== undefined) { if (!closed) await closedBy(res); return; }
   // Ending early (a FIN after exactly the bytes sent) rather than destroying the socket: a reset may make the
   // client discard bytes it already received, and the cut would no longer be at byte N.
   res.end();
@@ -149,6 +156,7 @@ export async function faultServer(context, next) {
   const count = countHit(key);
   const entry = { path: context.path, range: context.get('Range') || undefined, ifRange: context.get('If-Range') || undefined, status: 0 };
   log.push(entry);
+  if (faults.hang) { entry.status = 'hang'; context.respond = false; await closedBy(context.res); return; }
   const loaded = faults['404'] ? undefined : await loadBody(rest);
   if (!loaded) { entry.status = context.status = 404; return; }
   if (failsWith500(faults, count)) { entry.status = context.status = 500; context.body = 'injected 500'; return; }

@@ -13,6 +13,7 @@ import { deleteFile, writeChunk, writeRecord, type FileRecord } from './store.ts
 import { cacheTuning } from './tuning.ts';
 import type { FetchOptions, ModelFileRequest } from './types.ts';
 import { openResponse, type OpenedResponse } from './response.ts';
+import { StallWatch } from './stall-watch.ts';
 
 /** Downloads `request` (continuing `partial` when it is a usable partial record); returns the bytes when `assemble`. */
 export async function download(request: ModelFileRequest, options: FetchOptions, partial: FileRecord | undefined, assemble: boolean): Promise<Uint8Array | undefined> {
@@ -90,10 +91,29 @@ class Download {
     throw error;
   }
 
+  /** One request; a stall (no bytes for the stall timeout) fails the download at once, keeping what is stored. */
   async #attempt(): Promise<void> {
-    const opened = await openResponse(this.#request, this.#record, this.#options.signal);
+    const watch = new StallWatch(this.#options.stallTimeoutMs ?? cacheTuning().stallTimeoutMs, this.#options.signal);
+    this.#watch = watch;
+    try {
+      await this.#attemptWatched(watch.signal);
+    } catch (error) {
+      if (!watch.stalled || this.#options.signal?.aborted) throw error;
+      const seconds = watch.ms / 1000;
+      throw new DiffusionError('download-failed', `Downloading ${this.#request.url} stalled: no bytes for ${seconds} s. Check the connection (or the host) and try again; what was stored is kept for a resume.`,
+        { cause: error, details: { url: this.#request.url, stallTimeoutMs: watch.ms, storedBytes: this.#stored } });
+    } finally {
+      watch.stop();
+    }
+  }
+
+  #watch: StallWatch | undefined;
+
+  async #attemptWatched(signal: AbortSignal): Promise<void> {
+    const opened = await openResponse(this.#request, this.#record, signal);
+    this.#watch?.stop(); // until the body is read: storage work below is not the network's time
     if (opened.restart) await this.#restart(opened);
-    else if (opened.etag) this.#record = { ...this.#record, etag: opened.etag };
+    else if (opened.etag || opened.lastModified) this.#record = { ...this.#record, etag: opened.etag ?? this.#record.etag, lastModified: opened.lastModified };
     const size = this.#request.size ?? opened.total;
     if (this.#request.size !== undefined && opened.total !== undefined && opened.total !== this.#request.size) {
       throw new DiffusionError('integrity-failed', `${this.#request.url} has ${opened.total} bytes, the manifest says ${this.#request.size}.`,
@@ -107,7 +127,7 @@ class Download {
   /** The server sent the whole file (no Range support, or the file changed): start over from byte 0. */
   async #restart(opened: OpenedResponse): Promise<void> {
     await deleteFile(this.#request.url);
-    this.#record = { ...freshRecord(this.#request), etag: opened.etag };
+    this.#record = { ...freshRecord(this.#request), etag: opened.etag, lastModified: opened.lastModified };
     this.#hash = this.#request.sha256 ? new Sha256() : undefined;
     this.#filledFrom = 0;
   }
@@ -124,7 +144,9 @@ class Download {
     let fill = 0;
     try {
       // Each piece is valid until the next one is read (byob.ts): it is copied into the chunk before that.
+      this.#watch?.waiting();
       for await (const value of bodyPieces(response.body!)) {
+        this.#watch?.stop();
         if (size !== undefined && position + value.length > size) throw this.#tooLong(size);
         for (let offset = 0; offset < value.length;) {
           const take = Math.min(chunk.length - fill, value.length - offset);
@@ -139,7 +161,9 @@ class Download {
           }
         }
         this.#progress(position, size);
+        this.#watch?.waiting();
       }
+      this.#watch?.stop();
     } catch (error) {
       await this.#writes; // a failed write (quota) explains more than the read error it caused
       throw error;

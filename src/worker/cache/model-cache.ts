@@ -7,6 +7,8 @@
  */
 import { DiffusionError, abortError } from '../protocol/errors.ts';
 import { download } from './download.ts';
+import { changedOnServer } from './revalidate.ts';
+import { cacheTuning } from './tuning.ts';
 import { withFileLock } from './locks.ts';
 import { checkStoredFile, CorruptEntryError, openStoredFile, readStoredFile } from './read.ts';
 import { deleteFile, readAllMissing, readAllRecords, readMissing, readRecord, writeMissing, writeRecord, type FileRecord } from './store.ts';
@@ -35,20 +37,24 @@ export async function openModelFile(request: ModelFileRequest, options: FetchOpt
 
 /**
  * Like fetchModelFile, but a 404 resolves to undefined (for optional files). The 404 is remembered for the URL and
- * revision, so the next load neither asks again nor needs the server.
+ * revision, so the next load neither asks again nor needs the server. `isExpected` says whether the bytes are the
+ * kind of file asked for: single-page-app hosts answer any missing path with 200 and their HTML page, which must
+ * count as missing too (and is not kept).
  */
-export async function fetchOptionalFile(request: ModelFileRequest, options: FetchOptions = {}): Promise<Uint8Array | undefined> {
+export async function fetchOptionalFile(request: ModelFileRequest, options: FetchOptions = {}, isExpected?: (bytes: Uint8Array) => boolean): Promise<Uint8Array | undefined> {
   const missing = await readMissing(request.url);
   if (missing && missing.revision === request.revision) return undefined;
   try {
-    return await fetchModelFile(request, options);
+    const bytes = await fetchModelFile(request, options);
+    if (!isExpected || isExpected(bytes)) return bytes;
+    await withFileLock(request.url, options.signal, () => deleteFile(request.url));
   } catch (error) {
     if (!(error instanceof DiffusionError && error.code === 'model-not-found')) throw error;
-    const { url, name, modelId, revision } = request;
-    // Only saves a request next time; failing to remember must not fail the load.
-    await writeMissing({ url, name, modelId, revision, checkedAt: Date.now() }).catch(() => undefined);
-    return undefined;
   }
+  const { url, name, modelId, revision } = request;
+  // Only saves a request next time; failing to remember must not fail the load.
+  await writeMissing({ url, name, modelId, revision, checkedAt: Date.now() }).catch(() => undefined);
+  return undefined;
 }
 
 /** Makes sure a file is stored and intact without assembling it in memory (for "download for offline use"). */
@@ -78,6 +84,11 @@ async function obtainLocked(request: ModelFileRequest, options: FetchOptions, wa
   if (record && isStale(record, request)) {
     await deleteFile(request.url);
     if (record.complete) event('evicted-stale');
+    record = undefined;
+  }
+  if (record?.complete && request.revalidate && await changedOnServer(record, options.signal, options.stallTimeoutMs ?? cacheTuning().stallTimeoutMs)) {
+    await deleteFile(request.url);
+    event('evicted-stale');
     record = undefined;
   }
   if (record?.complete) {

@@ -13,6 +13,7 @@ export interface OpenedResponse {
   /** The whole file's size, when the server said it. */
   readonly total: number | undefined;
   readonly etag: string | undefined;
+  readonly lastModified: string | undefined;
   /** The response starts at byte 0 although bytes were stored: the stored part must be dropped. */
   readonly restart: boolean;
 }
@@ -41,6 +42,20 @@ async function checkStatus(response: Response, url: string): Promise<void> {
   throw new DiffusionError('download-failed', `${url} answered ${status}.`, { details: { url, status } });
 }
 
+/**
+ * No model file is a web page: single-page-app hosts (Vite, many static hosts) answer a missing path with 200 and
+ * their index.html, which is a missing file, not a download to keep.
+ */
+async function checkNotHtml(response: Response, url: string): Promise<void> {
+  const type = response.headers.get('Content-Type') ?? '';
+  if (!/^\s*(text\/html|application\/xhtml\+xml)/i.test(type)) return;
+  await response.body?.cancel().catch(() => undefined);
+  throw new DiffusionError('model-not-found', `${url} answered with an HTML page, not the file: the host serves its page for missing paths (a single-page-app fallback), so the file is not there.`,
+    { details: { url, status: response.status, contentType: type } });
+}
+
+const modifiedOf = (response: Response) => response.headers.get('Last-Modified') ?? undefined;
+
 function wholeLength(response: Response): number | undefined {
   const encoding = response.headers.get('Content-Encoding');
   const length = response.headers.get('Content-Length');
@@ -58,17 +73,18 @@ export async function openResponse(file: ModelFileRequest, record: FileRecord, s
     response = await request(file.url, 0, undefined, signal);
   }
   await checkStatus(response, file.url);
+  await checkNotHtml(response, file.url);
   const etag = response.headers.get('ETag') ?? undefined;
   if (response.status === 206) {
     const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get('Content-Range') ?? '');
     const sameFile = !record.etag || !etag || etag === record.etag;
     if (range && Number(range[1]) === offset && sameFile) {
-      return { response, total: range[2] === '*' ? undefined : Number(range[2]), etag, restart: false };
+      return { response, total: range[2] === '*' ? undefined : Number(range[2]), etag, lastModified: modifiedOf(response), restart: false };
     }
     await response.body?.cancel().catch(() => undefined);
     response = await request(file.url, 0, undefined, signal);
     await checkStatus(response, file.url);
-    return { response, total: wholeLength(response), etag: response.headers.get('ETag') ?? undefined, restart: true };
+    return { response, total: wholeLength(response), etag: response.headers.get('ETag') ?? undefined, lastModified: modifiedOf(response), restart: true };
   }
-  return { response, total: wholeLength(response), etag, restart: offset > 0 };
+  return { response, total: wholeLength(response), etag, lastModified: modifiedOf(response), restart: offset > 0 };
 }

@@ -20,6 +20,8 @@ export interface FileRecord {
   readonly revision?: string;
   /** The server's ETag, used with `If-Range` so a resume never splices two versions. */
   readonly etag?: string;
+  /** The server's Last-Modified, for revalidating a file served without an ETag. */
+  readonly lastModified?: string;
   /** Total bytes; undefined while unknown (a partial download without Content-Length). */
   readonly size?: number;
   /** The chunk size this file was stored with (later tuning changes do not affect stored files). */

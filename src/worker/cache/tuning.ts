@@ -12,9 +12,14 @@ export interface CacheTuning {
   readonly verifyChunks: boolean;
   /** Least time between two progress events of one file. */
   readonly progressIntervalMs: number;
+  /**
+   * Default stall timeout: a download that gets no bytes for this long fails; a revalidation that gets no answer
+   * serves the stored copy, as offline.
+   */
+  readonly stallTimeoutMs: number;
 }
 
-const DEFAULTS: CacheTuning = { chunkSize: 32 * 2 ** 20, retryBaseMs: 500, maxRetries: 5, verifyChunks: true, progressIntervalMs: 100 };
+const DEFAULTS: CacheTuning = { chunkSize: 32 * 2 ** 20, retryBaseMs: 500, maxRetries: 5, verifyChunks: true, progressIntervalMs: 100, stallTimeoutMs: 30_000 };
 
 let current: CacheTuning = DEFAULTS;
 

@@ -14,6 +14,11 @@ export interface ModelFileRequest {
   readonly size?: number;
   /** Expected SHA-256 (hex), verified as the bytes stream in. */
   readonly sha256?: string;
+  /**
+   * Ask the server (a conditional request) whether a stored copy is still current before serving it: for files
+   * without a revision to key them, such as a folder model's. Offline, the stored copy is served.
+   */
+  readonly revalidate?: boolean;
 }
 
 /** Byte progress of one file. */
@@ -35,4 +40,6 @@ export interface FetchOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FileProgress) => void;
   readonly onCacheEvent?: (event: CacheEvent) => void;
+  /** A download (or revalidation) that gets no bytes for this long fails (`download-failed`); default 30 s. */
+  readonly stallTimeoutMs?: number;
 }

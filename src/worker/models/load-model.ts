@@ -12,6 +12,7 @@ import { checkModelSchedulerConfig } from '../schedulers/validate-config.ts';
 import { ClipTokenizer } from '../tokenizer/index.ts';
 import * as contracts from './contract.ts';
 import { externalDataLocations } from './onnx-external-data.ts';
+import { isFolderLayout, narrowToIndex } from './folder-layout.ts';
 import { externalDataLocationsFromBlob, externalizeWeights, externalizeWeightsFromBlob, INLINE_WEIGHTS_PATH } from './onnx-inline-weights.ts';
 
 /** A network's session with the contract read from it. */
@@ -39,6 +40,8 @@ export interface LoadContext {
   readonly backend: Backend;
   readonly signal?: AbortSignal;
   readonly onProgress: (progress: Progress) => void;
+  /** No bytes for this long fails a download with `download-failed` (default: the cache's, 30 s). */
+  readonly stallTimeoutMs?: number;
 }
 
 const SD_DEFAULT_SCHEDULER: SchedulerConfig = {
@@ -64,6 +67,7 @@ function overall(context: object, file: string, loaded: number, total: number | 
 function fetchOptions(context: Omit<LoadContext, 'backend'>): FetchOptions {
   return {
     signal: context.signal,
+    stallTimeoutMs: context.stallTimeoutMs,
     onProgress: (p) => context.onProgress({
       phase: 'download', file: p.file, loaded: p.loaded, total: p.total, fromCache: p.fromCache, overall: overall(context, p.file, p.loaded, p.total),
     }),
@@ -72,27 +76,25 @@ function fetchOptions(context: Omit<LoadContext, 'backend'>): FetchOptions {
   } as FetchOptions;
 }
 
+/** A file's cache request; without a revision to key the cache, a stored copy is revalidated with the server first. */
 function request(file: FileRef, manifest: ModelManifest) {
-  return { url: file.url, name: fileName(file.url, manifest), modelId: manifest.id, revision: manifest.revision, size: file.size, sha256: file.sha256 };
+  return {
+    url: file.url, name: fileName(file.url, manifest), modelId: manifest.id, revision: manifest.revision, size: file.size, sha256: file.sha256,
+    revalidate: manifest.revision === undefined,
+  };
 }
 
 const text = (bytes: Uint8Array | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
 
-function parseJson(source: string | undefined, label: string): Record<string, unknown> | undefined {
-  if (source === undefined) return undefined;
-  try {
-    return parseSchedulerConfigJson(source) as Record<string, unknown>;
-  } catch (cause) {
-    throw new DiffusionError('invalid-model', `The model's ${label} is not valid JSON.`, { cause });
-  }
-}
-
 /**
  * A network file or its external data: where ORT streams Blobs (its JSPI build), a Blob over the stored chunks,
  * so the weights go from IndexedDB into the session without a whole copy in memory; elsewhere the bytes.
+ * `cached` hears whether the copy came from the cache (then a failure caused by it must say so).
  */
-function weightsFile(ref: FileRef, manifest: ModelManifest, context: LoadContext): Promise<Uint8Array | Blob> {
-  return (streamsBlobs ? openModelFile : fetchModelFile)(request(ref, manifest), fetchOptions(context));
+function weightsFile(ref: FileRef, manifest: ModelManifest, context: LoadContext, cached: (hit: boolean) => void): Promise<Uint8Array | Blob> {
+  const options = fetchOptions(context);
+  const onCacheEvent: FetchOptions['onCacheEvent'] = (e) => { cached(e.event === 'hit'); options.onCacheEvent?.(e); };
+  return (streamsBlobs ? openModelFile : fetchModelFile)(request(ref, manifest), { ...options, onCacheEvent });
 }
 
 /** The file an external-data location of `file` names: the manifest's entry for it, else the path beside `file`. */
@@ -104,9 +106,29 @@ function invalidOnnx(file: OnnxFileRef, label: string, cause: unknown): Diffusio
   return new DiffusionError('model-load-failed', `The ${label} file is not a valid ONNX model (truncated or corrupt).`, { cause, details: { url: file.url } });
 }
 
+/**
+ * The error with a word on the cache when a cached copy was loaded: a bad file that came from the server once
+ * stays in the browser, and only deleting it lets a fixed one in (for models with a revision to trust).
+ */
+function blamingCache(error: unknown, manifest: ModelManifest, fromCache: boolean): unknown {
+  if (!fromCache || !(error instanceof DiffusionError) || error.code !== 'model-load-failed') return error;
+  const hint = ` The file came from the browser's model cache; delete the cached copy with deleteCachedModel(${JSON.stringify(manifest.id)}) (from 'web-diffusion') and load again to download it anew.`;
+  return new DiffusionError(error.code, error.message + hint, { cause: error.cause, details: { ...error.details, fromCache: true, modelId: manifest.id } });
+}
+
 /** Fetches an ONNX file and its external data, then creates its session. */
 async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelManifest, context: LoadContext): Promise<Session> {
-  const model = await weightsFile(file, manifest, context);
+  let fromCache = false;
+  const cached = (hit: boolean) => { fromCache ||= hit; };
+  try {
+    return await createNetwork(file, label, manifest, context, cached);
+  } catch (error) {
+    throw blamingCache(error, manifest, fromCache);
+  }
+}
+
+async function createNetwork(file: OnnxFileRef, label: string, manifest: ModelManifest, context: LoadContext, cached: (hit: boolean) => void): Promise<Session> {
+  const model = await weightsFile(file, manifest, context, cached);
   let locations: string[];
   let graph: Uint8Array | undefined;
   try {
@@ -118,37 +140,65 @@ async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelMani
     throw invalidOnnx(file, label, cause);
   }
   const externalData = [];
-  for (const path of locations) externalData.push({ path, data: await weightsFile(externalRef(file, path), manifest, context) });
+  for (const path of locations) externalData.push({ path, data: await weightsFile(externalRef(file, path), manifest, context, cached) });
   if (graph) externalData.push({ path: INLINE_WEIGHTS_PATH, data: model });
   // Without large embedded weights the file is the graph alone (small), which ORT takes as bytes.
   const bytes = graph ?? (model instanceof Blob ? new Uint8Array(await model.arrayBuffer()) : model);
   return createSession(bytes, { backend: context.backend, label, externalData: externalData.length ? externalData : undefined });
 }
 
-async function readSettings(manifest: ModelManifest, context: Omit<LoadContext, 'backend'>) {
+/** Parses an optional JSON file; undefined when it is not a JSON object (never an error: the file counts as absent). */
+function jsonObject(bytes: Uint8Array): Record<string, unknown> | undefined {
+  try {
+    return parseSchedulerConfigJson(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+type SettingsContext = Omit<LoadContext, 'backend'>;
+
+/** An optional JSON file of the model, parsed; undefined when absent, or when what came is not JSON (an HTML page). */
+async function optionalJson(file: FileRef | undefined, manifest: ModelManifest, options: FetchOptions): Promise<Record<string, unknown> | undefined> {
+  if (!file) return undefined;
+  const bytes = await fetchOptionalFile(request(file, manifest), options, (b) => jsonObject(b) !== undefined);
+  return bytes && jsonObject(bytes);
+}
+
+/**
+ * The manifest with only the optional files the model has: a folder's model_index.json lists its components, so
+ * nothing it lacks is requested. Without an index, every usual place is tried (the VAE config in `vae/` as well).
+ */
+async function layoutOf(manifest: ModelManifest, options: FetchOptions): Promise<{ manifest: ModelManifest; index?: Record<string, unknown> }> {
+  const index = await optionalJson(manifest.modelIndex, manifest, options);
+  if (!isFolderLayout(manifest)) return { manifest, index };
+  if (index) return { manifest: narrowToIndex(manifest, index), index };
+  return { manifest, index };
+}
+
+async function readSettings(source: ModelManifest, context: SettingsContext) {
   const options = fetchOptions(context);
+  const { manifest, index } = await layoutOf(source, options);
   const [vocab, merges] = await Promise.all([
     fetchModelFile(request(manifest.vocab, manifest), options),
     fetchModelFile(request(manifest.merges, manifest), options),
   ]);
-  const optional = async (file: FileRef | undefined) => (file ? text(await fetchOptionalFile(request(file, manifest), options)) : undefined);
   const schedulerRef = manifest.schedulerConfig;
   const isRef = typeof (schedulerRef as FileRef | undefined)?.url === 'string';
-  const [schedulerText, specialText, vaeText, indexText] = await Promise.all([
-    isRef ? optional(schedulerRef as FileRef) : undefined,
-    optional(manifest.specialTokensMap),
-    optional(manifest.vaeConfig),
-    optional(manifest.modelIndex),
+  const [schedulerFile, special, vaeFile] = await Promise.all([
+    isRef ? optionalJson(schedulerRef as FileRef, manifest, options) : undefined,
+    optionalJson(manifest.specialTokensMap, manifest, options),
+    optionalJson(manifest.vaeConfig, manifest, options),
   ]);
   const vocabText = text(vocab) ?? '';
   const tokenizer = ClipTokenizer.fromFiles(vocabText, text(merges) ?? '');
-  const schedulerConfig = (isRef ? parseJson(schedulerText, 'scheduler_config.json') : schedulerRef) ?? SD_DEFAULT_SCHEDULER;
-  const special = parseJson(specialText, 'special_tokens_map.json');
-  // optimum keeps the VAE config beside the decoder; diffusers' own layout has it in vae/.
-  const vaeFallback = vaeText === undefined && manifest.baseUrl ? await optional({ url: new URL('vae/config.json', manifest.baseUrl).href }) : undefined;
-  const vae = parseJson(vaeText ?? vaeFallback, 'VAE config.json');
-  const pipelineClass = String(parseJson(indexText, 'model_index.json')?._class_name ?? '');
+  const schedulerConfig = (isRef ? schedulerFile : schedulerRef) ?? SD_DEFAULT_SCHEDULER;
+  // optimum keeps the VAE config beside the decoder; other exports may have it in vae/ (tried only without an index).
+  const vaeFallback = !vaeFile && !index && isFolderLayout(manifest) ? await optionalJson({ url: new URL('vae/config.json', manifest.baseUrl).href }, manifest, options) : undefined;
+  const vae = vaeFile ?? vaeFallback;
+  const pipelineClass = String(index?._class_name ?? '');
   return {
+    manifest,
     unetChannels: manifest.unetChannels ?? (/Inpaint/.test(pipelineClass) ? 9 : 4),
     tokenizer,
     schedulerConfig: checkModelSchedulerConfig(schedulerConfig as SchedulerConfig),
@@ -182,11 +232,11 @@ async function checkQuota(files: OnnxFileRef[]): Promise<void> {
  * The settings are read exactly as loading reads them (fallbacks and remembered 404s included), so that a load
  * afterwards needs no server; external data is found by reading each ONNX file, as loading does.
  */
-export async function prefetchModel(manifest: ModelManifest, context: Omit<LoadContext, 'backend'>): Promise<void> {
-  const files = networkFiles(manifest, true);
-  await checkQuota(files);
+export async function prefetchModel(source: ModelManifest, context: Omit<LoadContext, 'backend'>): Promise<void> {
+  await checkQuota(networkFiles(source, true));
   const options = fetchOptions(context);
-  await readSettings(manifest, context);
+  const { manifest } = await readSettings(source, context);
+  const files = networkFiles(manifest, true);
   for (const file of files) {
     // A Blob over the stored chunks: the (possibly 2 GB) file is never assembled just to list its external data.
     const model = await openModelFile(request(file, manifest), options);
@@ -198,9 +248,9 @@ export async function prefetchModel(manifest: ModelManifest, context: Omit<LoadC
 }
 
 /** Loads every network of `manifest` except the VAE encoder, reporting progress per file and per session. */
-export async function loadModel(manifest: ModelManifest, context: LoadContext): Promise<LoadedModel> {
-  await checkQuota(networkFiles(manifest, false));
-  const settings = await readSettings(manifest, context);
+export async function loadModel(source: ModelManifest, context: LoadContext): Promise<LoadedModel> {
+  await checkQuota(networkFiles(source, false));
+  const { manifest, ...settings } = await readSettings(source, context);
   const parts: ModelPart[] = ['textEncoder', 'unet', 'vaeDecoder'];
   const sessions: Session[] = [];
   const step = async (part: ModelPart, file: OnnxFileRef, label: string) => {

@@ -72,6 +72,8 @@ export interface LoadOptions {
   readonly wasmPaths?: string;
   /** WASM threads; defaults to the core count when cross-origin isolated, else 1. */
   readonly numThreads?: number;
+  /** A model file download that gets no bytes for this long fails with `download-failed`; default 30 000. */
+  readonly stallTimeoutMs?: number;
 }
 
 /** What to make. Pixel sizes are multiples of 8. */
