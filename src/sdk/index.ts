@@ -10,6 +10,7 @@ export { outpaint, type OutpaintCanvas, type OutpaintMargins } from './outpaint.
 export { DiffusionError, ErrorCodes, isDiffusionError, type ErrorCode } from '../worker/protocol/errors.ts';
 export { type GenerateResult } from './result.ts';
 export { SIZE_LIMITS, STEP_LIMITS } from '../worker/protocol/validate.ts';
+export { SAMPLER_NAMES } from '../worker/protocol/sampler-names.ts';
 export type { WorkerFactory } from './worker-client.ts';
 export type {
   Device, FileRef, GenerateRequest, LoadedModelInfo, ModelManifest, ModelSource, OnnxFileRef, Progress, Timings,

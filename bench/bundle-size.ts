@@ -1,0 +1,31 @@
+// The size of dist/index.js and dist/elements.js as a page downloads them (minified, gzip -9), built in memory from
+// rollup.config.mjs so the figure is the shipped bundle's. ORT is not in either: it loads inside worker.js.
+import { gzipSync } from 'node:zlib';
+import { transform } from 'esbuild';
+import { rollup, type RollupOptions, type OutputOptions } from 'rollup';
+
+/**
+ * The budgets: min+gzip bytes per bundle (kB of 1000 bytes, as issue 13 measured 37.7 kB). Issue 13 asks for 20 kB
+ * for the elements; without the schedulers they are 22.6 kB (Lit 6.3, the SDK 5.9, the elements 10.5), so the
+ * budget stops growth at 23 kB until the elements' own code shrinks.
+ */
+export const BUNDLE_BUDGETS = { index: 8_000, elements: 23_000 } as const;
+
+/** A built bundle: its unminified code (to look inside) and its minified and min+gzip sizes. */
+export interface BundleSize { readonly name: string; readonly code: string; readonly minified: number; readonly gzipped: number }
+
+/** Builds one entry of rollup.config.mjs (`index`, `elements`, ...) in memory and measures it. */
+export async function measureBundle(name: string): Promise<BundleSize> {
+  const configs = (await import(new URL('../rollup.config.mjs', import.meta.url).href)).default as RollupOptions[];
+  const config = configs.find((c) => (c.output as OutputOptions).file === `dist/${name}.js`);
+  if (!config) throw new Error(`rollup.config.mjs has no dist/${name}.js`);
+  const bundle = await rollup({ ...config, onwarn: () => {} });
+  try {
+    const { output } = await bundle.generate(config.output as OutputOptions);
+    const code = output[0].code;
+    const minified = (await transform(code, { minify: true, format: 'esm' })).code;
+    return { name, code, minified: minified.length, gzipped: gzipSync(minified, { level: 9 }).length };
+  } finally {
+    await bundle.close();
+  }
+}
