@@ -1,36 +1,26 @@
-/** Decoding whatever image the page or the user hands over into ImageData, and encoding it back. */
-import type { ImageSource } from '../../sdk/index.ts';
+/** Decoding whatever image the page or the user hands over into ImageData, and encoding it back, with the SDK's own helpers. */
+import { DiffusionError, type ImageSource } from '../../sdk/index.ts';
+import { toImageData } from '../../sdk/image-input.ts';
+
+export { imageToBlob as encodeImage } from '../../sdk/result.ts';
 
 /** What `loadImage` accepts: any SDK image source, or a URL to fetch. */
 export type LoadableImage = ImageSource | string | URL;
 
-/** Decodes `source` into a fresh ImageData at its natural size. */
+/** Decodes `source` into a fresh ImageData at its natural size; failures are `invalid-image` DiffusionErrors. */
 export async function decodeImage(source: LoadableImage): Promise<ImageData> {
-  if (source instanceof ImageData) return new ImageData(new Uint8ClampedArray(source.data), source.width, source.height);
-  let input: ImageBitmapSource = source as ImageBitmapSource;
-  if (typeof source === 'string' || source instanceof URL) {
-    const response = await fetch(source);
-    if (!response.ok) throw new Error(`Could not fetch the image (${response.status} ${response.statusText}).`);
-    input = await response.blob();
-  } else if (source instanceof HTMLImageElement) {
-    await source.decode();
-  }
-  const bitmap = await createImageBitmap(input);
+  if (typeof source !== 'string' && !(source instanceof URL)) return toImageData(source, 'image');
+  let response: Response;
   try {
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const context = canvas.getContext('2d', { willReadFrequently: true })!;
-    context.drawImage(bitmap, 0, 0);
-    return context.getImageData(0, 0, bitmap.width, bitmap.height);
-  } finally {
-    bitmap.close();
+    response = await fetch(source);
+  } catch (cause) {
+    throw new DiffusionError('invalid-image', `Could not fetch the image ${String(source)}.`, { cause, details: { url: String(source) } });
   }
-}
-
-/** Encodes ImageData (PNG unless `type` says otherwise). */
-export async function encodeImage(image: ImageData, type = 'image/png', quality?: number): Promise<Blob> {
-  const canvas = new OffscreenCanvas(image.width, image.height);
-  canvas.getContext('2d')!.putImageData(image, 0, 0);
-  return canvas.convertToBlob({ type, quality });
+  if (!response.ok) {
+    throw new DiffusionError('invalid-image', `Could not fetch the image (${response.status} ${response.statusText}).`,
+      { details: { url: String(source), status: response.status } });
+  }
+  return toImageData(await response.blob(), 'image');
 }
 
 /** True when some pixel is less than half opaque. */

@@ -1,7 +1,7 @@
 /** `<diffusion-canvas>`: the element class (its tag is registered in diffusion-canvas.ts). */
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { outpaint as growImage, type Device, type Diffusion, type GenerateInput, type GenerateResult, type OutpaintMargins, type Progress } from '../../sdk/index.ts';
+import { DiffusionError, isAbortError, outpaint as growImage, type Device, type Diffusion, type GenerateInput, type GenerateResult, type OutpaintMargins, type Progress } from '../../sdk/index.ts';
 import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
 import { CanvasInputController } from '../controllers/canvas-input.ts';
 import { GenerationController } from '../controllers/generation.ts';
@@ -15,9 +15,6 @@ import { DiffusionCompleteEvent, DiffusionErrorEvent, DiffusionMaskChangeEvent, 
 import { diffusionCanvasStyles } from './diffusion-canvas.styles.ts';
 import { buildRequest } from './build-request.ts';
 import { renderBrushCursor, renderProgress, renderToolbar, parseRgb } from './diffusion-canvas.parts.ts';
-
-/** Cancellation rejects with a DOMException named AbortError (from any realm). */
-const isAbortError = (error: unknown) => (error as { name?: unknown } | null)?.name === 'AbortError';
 
 const checked = {
   width: rules.size, height: rules.size, steps: rules.steps, guidanceScale: rules.guidanceScale, seed: rules.seed,
@@ -209,14 +206,18 @@ export class DiffusionCanvasElement extends LitElement {
     if (next) this.#restoreMask(next);
   }
 
-  /** The painted mask at image resolution (white = repaint), or undefined without an image. */
+  /**
+   * The painted mask at image resolution (white = repaint), or undefined without an image. Read-only: every read
+   * returns the same ImageData until the mask changes (a new object after each stroke, undo or clear), so reading it
+   * costs no copy; copy it before changing its pixels, which would otherwise change what later reads see.
+   */
   get mask(): ImageData | undefined {
-    return this.#layer?.toImageData();
+    return this.#layer?.maskImage();
   }
 
   /** The current image as a PNG (or `type`); rejects when there is none. */
   async toBlob(type?: string, quality?: number): Promise<Blob> {
-    if (!this.#image) throw new Error('There is no image yet.');
+    if (!this.#image) throw new DiffusionError('invalid-image', 'There is no image yet.');
     return encodeImage(this.#image, type, quality);
   }
 
@@ -233,7 +234,7 @@ export class DiffusionCanvasElement extends LitElement {
 
   /** Grows the image by the margins, fills the new area from the edges, and inpaints it. */
   async outpaint(margins: OutpaintMargins, request: Partial<GenerateInput> = {}): Promise<GenerateResult> {
-    if (!this.#image) throw new Error('outpaint() needs an image; generate or load one first.');
+    if (!this.#image) throw new DiffusionError('invalid-image', 'outpaint() needs an image; generate or load one first.');
     const grown = growImage(this.#image, margins, this.seed ?? 0);
     this.#setImage(grown.image, true);
     const width = grown.image.width - (grown.image.width % 8);
@@ -279,6 +280,7 @@ export class DiffusionCanvasElement extends LitElement {
           </div>
         </div>
         ${renderToolbar(this, {
+          hasImage: this.#image !== undefined,
           canUndo: this.#history.canUndo, canRedo: this.#history.canRedo, canClear: (this.#layer?.count() ?? 0) > 0,
           undo: () => this.#byUser(() => this.undo()), redo: () => this.#byUser(() => this.redo()),
           clear: () => this.#byUser(() => this.clearMask()),

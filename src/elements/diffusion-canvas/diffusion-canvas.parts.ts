@@ -14,6 +14,7 @@ interface ToolbarHost {
 
 /** The toolbar's state and its user actions (which, unlike the element's methods, announce mask changes). */
 interface ToolbarState {
+  readonly hasImage: boolean;
   readonly canUndo: boolean;
   readonly canRedo: boolean;
   readonly canClear: boolean;
@@ -22,10 +23,21 @@ interface ToolbarState {
   readonly clear: () => void;
 }
 
-/** The brush, eraser, size, undo, redo, clear and cancel controls; all are native buttons and inputs. */
+/**
+ * The brush, eraser, size, undo, redo and clear controls once there is an image to paint on, and the Cancel button
+ * while a run is going (the canvas owns Cancel: it also serves runs started by a drop, a paste or page code, and a
+ * connected `<prompt-box>` then shows none). All are native buttons and inputs.
+ */
 export function renderToolbar(host: ToolbarHost, state: ToolbarState) {
   return html`
-    <div class="toolbar" part="toolbar" role="toolbar" aria-label="Mask tools">
+    <div class="toolbar" part="toolbar" role="toolbar" aria-label="Mask tools" ?hidden=${!state.hasImage && !host.busy}>
+      ${state.hasImage ? renderMaskTools(host, state) : nothing}
+      <button type="button" ?hidden=${!host.busy} @click=${() => host.cancel()}>Cancel</button>
+    </div>`;
+}
+
+function renderMaskTools(host: ToolbarHost, state: ToolbarState) {
+  return html`
       <button type="button" aria-pressed=${String(host.tool === 'brush')} @click=${() => (host.tool = 'brush')}>Brush</button>
       <button type="button" aria-pressed=${String(host.tool === 'eraser')} @click=${() => (host.tool = 'eraser')}>Eraser</button>
       <label>Size
@@ -34,9 +46,7 @@ export function renderToolbar(host: ToolbarHost, state: ToolbarState) {
       </label>
       <button type="button" ?disabled=${!state.canUndo} @click=${state.undo}>Undo</button>
       <button type="button" ?disabled=${!state.canRedo} @click=${state.redo}>Redo</button>
-      <button type="button" ?disabled=${!state.canClear} @click=${state.clear}>Clear mask</button>
-      <button type="button" ?hidden=${!host.busy} @click=${() => host.cancel()}>Cancel</button>
-    </div>`;
+      <button type="button" ?disabled=${!state.canClear} @click=${state.clear}>Clear mask</button>`;
 }
 
 /** The default content of the `progress` slot: a bar with bytes while downloading, the step while denoising. */
