@@ -4,12 +4,14 @@ import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { rollup, type RollupOptions, type OutputOptions } from 'rollup';
 
+/** The budgets of issue 13: min+gzip bytes per bundle (kB of 1000 bytes, as the issue measured 37.7 kB). */
+export const BUNDLE_BUDGETS = { index: 8_000, elements: 20_000 } as const;
+
 /**
- * The budgets: min+gzip bytes per bundle (kB of 1000 bytes, as issue 13 measured 37.7 kB). Issue 13 asks for 20 kB
- * for the elements; without the schedulers they are 22.6 kB (Lit 6.3, the SDK 5.9, the elements 10.5), so the
- * budget stops growth at 23 kB until the elements' own code shrinks.
+ * Without the schedulers the elements bundle is 23.0 kB (Lit 6.3, the SDK 6.0, the elements' own code 10.7), over
+ * its 20 kB budget; this ceiling stops it growing (with room for the SDK's pending error checks) until it shrinks.
  */
-export const BUNDLE_BUDGETS = { index: 8_000, elements: 23_000 } as const;
+export const ELEMENTS_CEILING = 24_000;
 
 /** A built bundle: its unminified code (to look inside) and its minified and min+gzip sizes. */
 export interface BundleSize { readonly name: string; readonly code: string; readonly minified: number; readonly gzipped: number }
