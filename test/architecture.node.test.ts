@@ -61,4 +61,10 @@ describe('architecture', () => {
     const up = graph.filter((i) => layer(i.from) === 'sdk' && layer(i.to) === 'elements');
     assert.deepEqual(up, [], describeAll(up));
   });
+
+  it('the elements import only the SDK, Lit and each other', () => {
+    const allowed = (to: string) => layer(to) === 'sdk' || layer(to) === 'elements' || /^lit(\/|$)/.test(to);
+    const other = graph.filter((i) => layer(i.from) === 'elements' && !allowed(i.to));
+    assert.deepEqual(other, [], describeAll(other));
+  });
 });

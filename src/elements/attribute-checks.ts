@@ -4,6 +4,7 @@
  * markup should not break the page, and the warning says what was expected.
  */
 import type { PropertyValues, ReactiveElement } from 'lit';
+import { SIZE_LIMITS, STEP_LIMITS } from '../sdk/index.ts';
 
 /** One property's rule: the test and the words for the warning. */
 export interface AttributeRule {
@@ -12,11 +13,19 @@ export interface AttributeRule {
 }
 
 const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const { min: minSize, max: maxSize, multiple } = SIZE_LIMITS;
 
 /** Rules shared by both elements. */
 export const rules = {
-  size: { valid: (v) => isInteger(v) && v >= 64 && v <= 2048 && v % 8 === 0, expected: 'a multiple of 8 from 64 to 2048' },
-  steps: { valid: (v) => isInteger(v) && v >= 1 && v <= 1000, expected: 'an integer from 1 to 1000' },
+  // The SDK's own limits, so an attribute the element accepts is one the SDK accepts.
+  size: {
+    valid: (v) => isInteger(v) && v >= minSize && v <= maxSize && v % multiple === 0,
+    expected: `a multiple of ${multiple} from ${minSize} to ${maxSize}`,
+  },
+  steps: {
+    valid: (v) => isInteger(v) && v >= STEP_LIMITS.min && v <= STEP_LIMITS.max,
+    expected: `an integer from ${STEP_LIMITS.min} to ${STEP_LIMITS.max}`,
+  },
   guidanceScale: { valid: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, expected: 'a number >= 0' },
   seed: { valid: (v) => isInteger(v) && v >= 0 && v <= 0xffffffff, expected: 'an integer from 0 to 4294967295' },
   strength: { valid: (v) => typeof v === 'number' && v >= 0 && v <= 1, expected: 'a number from 0 to 1' },

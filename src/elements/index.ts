@@ -7,7 +7,7 @@ export {
 } from './events.ts';
 export { FALLBACK_SAMPLERS } from './prompt-box/samplers.ts';
 export type { MaskTool } from './controllers/mask-painter.ts';
-export type { LoadableImage } from './controllers/image-io.ts';
+export type { LoadableImage } from './lib/image-io.ts';
 export type {
   DiffusionCanvasAttributes, DiffusionCanvasEvents, DiffusionCanvasProps, DiffusionCanvasVueProps, DiffusionElements,
   PromptBoxAttributes, PromptBoxEvents, PromptBoxProps, PromptBoxVueProps,

@@ -1,4 +1,5 @@
 /** What `generate` resolves with. */
+import { DiffusionError } from '../worker/protocol/errors.ts';
 import type { Timings, WorkerResult } from '../worker/protocol/types.ts';
 import type { SchedulerConfig } from '../worker/schedulers/scheduler.ts';
 
@@ -20,7 +21,7 @@ export interface GenerateResult {
 export async function imageToBlob(image: ImageData, type = 'image/png', quality?: number): Promise<Blob> {
   const canvas = new OffscreenCanvas(image.width, image.height);
   const context = canvas.getContext('2d');
-  if (!context) throw new Error('2D canvas is unavailable');
+  if (!context) throw new DiffusionError('internal', 'This browser offers no 2D OffscreenCanvas to encode the image with.');
   context.putImageData(image, 0, 0);
   return canvas.convertToBlob({ type, quality });
 }

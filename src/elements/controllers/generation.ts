@@ -2,9 +2,15 @@
  * Owns the element's model and its runs, as `@lit/task` does: `(args, { signal })`, latest run wins (a new run
  * cancels the one before), and everything is cancelled when the element leaves the document. The model loads
  * on the first run, not on connect, so a page with the element costs nothing until someone generates.
+ * It also owns what a run shows: the progress summary, the failure, the status line and the run's events.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { createDiffusion, DiffusionError, type ClipRanker, type Device, type Diffusion, type GenerateInput, type GenerateResult, type Progress } from '../../sdk/index.ts';
+import {
+  createDiffusion, DiffusionError, isAbortError, type ClipRanker, type Device, type Diffusion, type GenerateInput,
+  type GenerateResult, type Progress,
+} from '../../sdk/index.ts';
+import { DiffusionCompleteEvent, DiffusionErrorEvent, DiffusionProgressEvent, type GenerationMode } from '../events.ts';
+import { ProgressTracker, type ProgressSummary } from '../lib/progress-summary.ts';
 
 /** What a run needs to know about the model. */
 export interface ModelChoice {
@@ -17,19 +23,85 @@ export interface ModelChoice {
   readonly clip?: ClipRanker;
 }
 
+/** What the element does for a run: its status line and its drawing. */
+export interface GenerationView {
+  /** Sets the polite live region's text. */
+  readonly announce: (status: string) => void;
+  /** Draws a step's latent preview over the image. */
+  readonly preview: (image: ImageData) => void;
+  /** Shows the finished image; resolves once it is on screen. */
+  readonly show: (result: GenerateResult) => Promise<void>;
+  /** Puts the image back after a failed or cancelled run (a step preview may be on screen). */
+  readonly restore: () => void;
+}
+
 /** Runs generations for one element. */
 export class GenerationController implements ReactiveController {
   readonly #host: ReactiveControllerHost & Element;
-  readonly #onProgress: (progress: Progress) => void;
+  readonly #view: GenerationView;
+  readonly #tracker = new ProgressTracker();
+  readonly #onProgress = (progress: Progress) => this.#progress(progress);
   #owned: { key: string; diffusion: Promise<Diffusion> } | undefined;
   #run: AbortController | undefined;
+  #failure: Error | undefined;
   /** The last best-of run's results, best first (empty after a single-image run). */
   candidates: readonly GenerateResult[] = [];
 
-  constructor(host: ReactiveControllerHost & Element, onProgress: (progress: Progress) => void) {
+  constructor(host: ReactiveControllerHost & Element, view: GenerationView) {
     this.#host = host;
-    this.#onProgress = onProgress;
+    this.#view = view;
     host.addController(this);
+  }
+
+  /** The latest progress of the current (or last) run. */
+  get summary(): ProgressSummary {
+    return this.#tracker.summary;
+  }
+
+  /** The last failure shown, until the next run or {@link clearFailure}. */
+  get failure(): (Error & { code?: string }) | undefined {
+    return this.#failure;
+  }
+
+  /** Forgets the failure (a new model or device gets a fresh start). */
+  clearFailure(): void {
+    this.#failure = undefined;
+    this.#host.requestUpdate();
+  }
+
+  /** Shows a failure that happened outside a run (a dropped file that does not decode) and fires `diffusion-error`. */
+  fail(error: Error): void {
+    this.#failure = error;
+    this.#host.requestUpdate();
+    this.#host.dispatchEvent(new DiffusionErrorEvent(error));
+  }
+
+  /**
+   * One run as the user sees it: status and progress while it goes, then the image and `diffusion-complete`, or the
+   * image put back and `diffusion-error` (a cancelled run fires nothing and says "Cancelled").
+   */
+  async run(choice: ModelChoice, input: GenerateInput, mode: GenerationMode): Promise<GenerateResult> {
+    this.#failure = undefined;
+    this.#tracker.reset();
+    this.#view.announce('Starting');
+    try {
+      const result = await this.generate(choice, input);
+      await this.#view.show(result);
+      this.#view.announce(`Image ready (seed ${result.seed})`);
+      // TODO(issue 13.3): take the mode from the result once the protocol returns it, instead of the canvas's guess.
+      const candidates = (choice.bestOf ?? 1) > 1 ? { candidates: this.candidates } : {};
+      this.#host.dispatchEvent(new DiffusionCompleteEvent({ result, request: input, mode, ...candidates }));
+      return result;
+    } catch (error) {
+      this.#view.restore();
+      if (isAbortError(error)) {
+        if (!this.busy) this.#view.announce('Cancelled');
+      } else {
+        this.#view.announce(`Error: ${(error as Error).message}`);
+        this.fail(error as Error);
+      }
+      throw error;
+    }
   }
 
   /** True while a run (including its model load) is in progress. */
@@ -70,6 +142,14 @@ export class GenerationController implements ReactiveController {
         this.#host.requestUpdate();
       }
     }
+  }
+
+  #progress(progress: Progress): void {
+    const summary = this.#tracker.add(progress);
+    if (summary.label) this.#view.announce(summary.label);
+    const preview = (progress as { preview?: unknown }).preview;
+    if (preview instanceof ImageData) this.#view.preview(preview);
+    this.#host.dispatchEvent(new DiffusionProgressEvent(progress));
   }
 
   /** Cancels the run in progress, if any. */

@@ -5,7 +5,7 @@
  * stroke is one undo step and one `diffusion-mask-change`, like a pointer stroke. Positions are image pixels.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { MaskLayer } from './mask-layer.ts';
+import type { MaskLayer } from '../lib/mask-layer.ts';
 import type { MaskPainterOptions } from './mask-painter.ts';
 
 /** What the keyboard brush needs: the pointer painter's options without its target element. */

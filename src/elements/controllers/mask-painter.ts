@@ -4,7 +4,7 @@
  * which image pixels a stroke covers. A pen's pressure scales the brush (full pressure = `brushSize`).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { MaskLayer } from './mask-layer.ts';
+import type { MaskLayer } from '../lib/mask-layer.ts';
 
 /** Which way a stroke changes the mask. */
 export type MaskTool = 'brush' | 'eraser';

@@ -1,23 +1,23 @@
 /** `<diffusion-canvas>`: the element class (its tag is registered in diffusion-canvas.ts). */
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { outpaint as growImage, type ClipRanker, type Device, type Diffusion, type GenerateInput, type GenerateResult, type OutpaintMargins, type Progress } from '../../sdk/index.ts';
+import {
+  DiffusionError, SIZE_LIMITS, isAbortError, outpaint as growImage, type ClipRanker, type Device, type Diffusion, type GenerateInput,
+  type GenerateResult, type OutpaintMargins,
+} from '../../sdk/index.ts';
 import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
 import { CanvasInputController } from '../controllers/canvas-input.ts';
+import { CanvasRenderer } from '../controllers/canvas-renderer.ts';
 import { GenerationController } from '../controllers/generation.ts';
-import { decodeImage, encodeImage, hasTransparency, opaque, type LoadableImage } from '../controllers/image-io.ts';
-import { MaskLayer } from '../controllers/mask-layer.ts';
+import { decodeImage, encodeImage, hasTransparency, opaque, type LoadableImage } from '../lib/image-io.ts';
+import { MaskLayer } from '../lib/mask-layer.ts';
 import { KeyboardBrush, type KeyboardBrushOptions } from '../controllers/keyboard-brush.ts';
 import { MaskPainter, type MaskTool } from '../controllers/mask-painter.ts';
-import { ProgressTracker } from '../controllers/progress-summary.ts';
-import { UndoHistory } from '../controllers/undo-history.ts';
-import { DiffusionCompleteEvent, DiffusionErrorEvent, DiffusionMaskChangeEvent, DiffusionProgressEvent, type GenerationMode } from '../events.ts';
+import { UndoHistory } from '../lib/undo-history.ts';
+import { DiffusionMaskChangeEvent } from '../events.ts';
 import { diffusionCanvasStyles } from './diffusion-canvas.styles.ts';
 import { buildRequest } from './build-request.ts';
-import { renderBrushCursor, renderProgress, renderToolbar, parseRgb } from './diffusion-canvas.parts.ts';
-
-/** Cancellation rejects with a DOMException named AbortError (from any realm). */
-const isAbortError = (error: unknown) => (error as { name?: unknown } | null)?.name === 'AbortError';
+import { renderProgress, renderStage, renderToolbar } from './diffusion-canvas.parts.ts';
 
 const checked = {
   width: rules.size, height: rules.size, steps: rules.steps, guidanceScale: rules.guidanceScale, seed: rules.seed,
@@ -42,6 +42,10 @@ const checked = {
  * @event diffusion-complete - An image is shown; `detail` is `{ result, request, mode }`, plus `candidates` with `best-of`.
  * @event diffusion-error - Loading or generating failed; `detail` is `{ error }` (a `DiffusionError` with `code`).
  * @event diffusion-mask-change - A stroke ended, or the user undid, redid or cleared; `detail` is `{ painted, width, height }`.
+ *
+ * @cssstate busy - While loading or generating.
+ * @cssstate error - While a failure is shown.
+ * @cssstate has-image - Once there is an image (generated or given).
  *
  * @slot progress - Replaces the default progress bar and step counter.
  * @slot placeholder - Shown before the first image.
@@ -112,14 +116,23 @@ export class DiffusionCanvasElement extends LitElement {
   }
 
   @state() private status = '';
-  @state() private failure: (Error & { code?: string }) | undefined;
   @query('canvas[part="image"]') private imageCanvas!: HTMLCanvasElement;
   @query('canvas[part="mask"]') private maskCanvas!: HTMLCanvasElement;
 
   readonly #internals = this.attachInternals();
-  readonly #tracker = new ProgressTracker();
   readonly #history = new UndoHistory<Uint8Array>();
-  readonly #generation = new GenerationController(this, (progress) => this.#onProgress(progress));
+  readonly #renderer = new CanvasRenderer(this, {
+    imageCanvas: () => this.imageCanvas, maskCanvas: () => this.maskCanvas, image: () => this.#image, layer: () => this.#layer,
+  });
+  readonly #generation = new GenerationController(this, {
+    announce: (status) => (this.status = status),
+    preview: (image) => this.#renderer.drawImage(image),
+    show: async (result) => {
+      this.#setImage(result.image, false);
+      await this.updateComplete;
+    },
+    restore: () => this.#renderer.drawImage(),
+  });
   #image: ImageData | undefined;
   #imageIsInput = false;
   #layer: MaskLayer | undefined;
@@ -131,7 +144,7 @@ export class DiffusionCanvasElement extends LitElement {
     brushSize: () => this.brushSize,
     enabled: () => this.#image !== undefined && !this.#generation.busy,
     onStrokeStart: () => this.#history.push(this.#layer!.snapshot()),
-    onPaint: () => this.#drawMask(),
+    onPaint: () => this.#renderer.drawMask(),
     onStrokeEnd: () => this.#maskChanged(),
   };
   readonly #painter = new MaskPainter(this, { ...this.#strokes, target: () => this.maskCanvas });
@@ -168,28 +181,8 @@ export class DiffusionCanvasElement extends LitElement {
     const { input, mode } = buildRequest(settings, { image: this.#image, imageIsInput: this.#imageIsInput, mask }, request);
     // Remembered for runs the user starts by dropping or pasting an image; images are not kept alive here.
     if (request.prompt !== undefined) this.#lastRequest = { prompt: request.prompt, negativePrompt: request.negativePrompt };
-    this.failure = undefined;
-    this.#tracker.reset();
-    this.status = 'Starting';
-    try {
-      const result = await this.#generation.generate({ model: this.model ?? '', device: this.device, shared: this.diffusion, bestOf: this.bestOf, clip: this.clip }, input);
-      this.#setImage(result.image, false);
-      await this.updateComplete;
-      this.status = `Image ready (seed ${result.seed})`;
-      this.dispatchEvent(new DiffusionCompleteEvent({ result, request: input, mode, ...(this.bestOf > 1 ? { candidates: this.candidates } : {}) }));
-      return result;
-    } catch (error) {
-      // A step preview may be on screen: put the image back.
-      this.#drawImage();
-      if (isAbortError(error)) {
-        if (!this.#generation.busy) this.status = 'Cancelled';
-      } else {
-        this.failure = error as Error;
-        this.status = `Error: ${(error as Error).message}`;
-        this.dispatchEvent(new DiffusionErrorEvent(error as Error));
-      }
-      throw error;
-    }
+    const choice = { model: this.model ?? '', device: this.device, shared: this.diffusion, bestOf: this.bestOf, clip: this.clip };
+    return this.#generation.run(choice, input, mode);
   }
 
   /** Cancels the run in progress; its `generate()` rejects with an AbortError. */
@@ -202,7 +195,7 @@ export class DiffusionCanvasElement extends LitElement {
     if (!this.#layer || this.#layer.count() === 0) return;
     this.#history.push(this.#layer.snapshot());
     this.#layer.clear();
-    this.#drawMask();
+    this.#renderer.drawMask();
     this.requestUpdate();
   }
 
@@ -218,14 +211,18 @@ export class DiffusionCanvasElement extends LitElement {
     if (next) this.#restoreMask(next);
   }
 
-  /** The painted mask at image resolution (white = repaint), or undefined without an image. */
+  /**
+   * The painted mask at image resolution (white = repaint), or undefined without an image. Read-only: every read
+   * returns the same ImageData until the mask changes (a new object after each stroke, undo or clear), so reading it
+   * costs no copy; copy it before changing its pixels, which would otherwise change what later reads see.
+   */
   get mask(): ImageData | undefined {
-    return this.#layer?.toImageData();
+    return this.#layer?.maskImage();
   }
 
   /** The current image as a PNG (or `type`); rejects when there is none. */
   async toBlob(type?: string, quality?: number): Promise<Blob> {
-    if (!this.#image) throw new Error('There is no image yet.');
+    if (!this.#image) throw new DiffusionError('invalid-image', 'There is no image yet.');
     return encodeImage(this.#image, type, quality);
   }
 
@@ -236,23 +233,23 @@ export class DiffusionCanvasElement extends LitElement {
     this.#setImage(opaque(image), true);
     if (holes) {
       this.#layer = holes;
-      this.#drawMask();
+      this.#renderer.drawMask();
     }
   }
 
   /** Grows the image by the margins, fills the new area from the edges, and inpaints it. */
   async outpaint(margins: OutpaintMargins, request: Partial<GenerateInput> = {}): Promise<GenerateResult> {
-    if (!this.#image) throw new Error('outpaint() needs an image; generate or load one first.');
+    if (!this.#image) throw new DiffusionError('invalid-image', 'outpaint() needs an image; generate or load one first.');
     const grown = growImage(this.#image, margins, this.seed ?? 0);
     this.#setImage(grown.image, true);
-    const width = grown.image.width - (grown.image.width % 8);
-    const height = grown.image.height - (grown.image.height % 8);
+    const width = grown.image.width - (grown.image.width % SIZE_LIMITS.multiple);
+    const height = grown.image.height - (grown.image.height % SIZE_LIMITS.multiple);
     return this.generate({ width, height, ...request, image: grown.image, mask: grown.mask });
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     keepValid(this, changed, checked, { tool: 'brush', brushSize: 32, device: 'auto' });
-    if (changed.has('model') || changed.has('device')) this.failure = undefined;
+    if ((changed.has('model') || changed.has('device')) && this.#generation.failure) this.#generation.clearFailure();
   }
 
   protected override updated(): void {
@@ -260,40 +257,27 @@ export class DiffusionCanvasElement extends LitElement {
     const states = this.#internals.states as Set<string> | undefined;
     const toggle = (name: string, on: boolean) => (on ? states?.add(name) : states?.delete(name));
     toggle('busy', this.busy);
-    toggle('error', this.failure !== undefined);
+    toggle('error', this.#generation.failure !== undefined);
     toggle('has-image', this.#image !== undefined);
-  }
-
-  protected override firstUpdated(): void {
-    this.#drawImage();
-    this.#drawMask();
   }
 
   override render() {
     const [w, h] = this.#canvasSize();
-    const summary = this.#tracker.summary;
+    const failure = this.#generation.failure;
     return html`
       <div class="base" part="base" aria-busy=${String(this.busy)}>
-        <div class="stage" part="stage" tabindex="0" role="group" style="aspect-ratio: ${w} / ${h}"
-          aria-label="Image. Paint the area to repaint with a pointer, or with the keys: arrows move the brush, Space paints, Shift and arrows paint while moving, [ and ] change the brush size."
-          aria-describedby="status" @keydown=${this.#keyboardBrush.keydown} @keyup=${this.#keyboardBrush.keyup}
-          @blur=${this.#keyboardBrush.blur}>
-          <canvas part="image" width=${w} height=${h} aria-hidden="true"></canvas>
-          <canvas part="mask" class="mask" width=${w} height=${h} aria-hidden="true"
-            @pointerdown=${this.#painter.down} @pointermove=${this.#painter.move}
-            @pointerup=${this.#painter.up} @pointercancel=${this.#painter.up}></canvas>
-          ${renderBrushCursor(this.#image ? this.#keyboardBrush.cursor : undefined, this.brushSize, w, h)}
-          <div class="placeholder" ?hidden=${this.#image !== undefined || this.busy}>
-            <slot name="placeholder">Type a prompt and press Enter, or drop an image here.</slot>
-          </div>
-        </div>
+        ${renderStage({
+          width: w, height: h, hasImage: this.#image !== undefined, busy: this.busy, brushSize: this.brushSize,
+          painter: this.#painter, keyboardBrush: this.#keyboardBrush,
+        })}
         ${renderToolbar(this, {
+          hasImage: this.#image !== undefined,
           canUndo: this.#history.canUndo, canRedo: this.#history.canRedo, canClear: (this.#layer?.count() ?? 0) > 0,
           undo: () => this.#byUser(() => this.undo()), redo: () => this.#byUser(() => this.redo()),
           clear: () => this.#byUser(() => this.clearMask()),
         })}
-        <slot name="progress">${renderProgress(summary, this.busy)}</slot>
-        <div class="error" part="error" ?hidden=${!this.failure}>${this.failure?.message ?? ''}</div>
+        <slot name="progress">${renderProgress(this.#generation.summary, this.busy)}</slot>
+        <div class="error" part="error" ?hidden=${!failure}>${failure?.message ?? ''}</div>
         <div id="status" class="visually-hidden" part="status" role="status" aria-live="polite">${this.status}</div>
       </div>`;
   }
@@ -311,40 +295,13 @@ export class DiffusionCanvasElement extends LitElement {
       this.#layer = image ? new MaskLayer(image.width, image.height) : undefined;
       this.#history.reset();
     }
+    this.#renderer.redrawAfterUpdate();
     this.requestUpdate();
-    void this.updateComplete.then(() => {
-      this.#drawImage();
-      this.#drawMask();
-    });
-  }
-
-  #drawImage(preview?: ImageData): void {
-    const canvas = this.imageCanvas;
-    const context = canvas?.getContext('2d');
-    if (!context) return;
-    context.clearRect(0, 0, canvas.width, canvas.height);
-    const shown = preview ?? this.#image;
-    if (!shown) return;
-    if (shown.width === canvas.width && shown.height === canvas.height) return context.putImageData(shown, 0, 0);
-    const scratch = new OffscreenCanvas(shown.width, shown.height);
-    scratch.getContext('2d')!.putImageData(shown, 0, 0);
-    context.drawImage(scratch, 0, 0, canvas.width, canvas.height);
-  }
-
-  #drawMask(): void {
-    const canvas = this.maskCanvas;
-    const context = canvas?.getContext('2d');
-    if (!context) return;
-    if (!this.#layer || this.#layer.width !== canvas.width || this.#layer.height !== canvas.height) {
-      context.clearRect(0, 0, canvas.width, canvas.height);
-      return;
-    }
-    context.putImageData(this.#layer.toOverlay(parseRgb(getComputedStyle(canvas).color)), 0, 0);
   }
 
   #restoreMask(snapshot: Uint8Array): void {
     this.#layer!.restore(snapshot);
-    this.#drawMask();
+    this.#renderer.drawMask();
     this.requestUpdate();
   }
 
@@ -363,24 +320,13 @@ export class DiffusionCanvasElement extends LitElement {
     this.dispatchEvent(new DiffusionMaskChangeEvent({ painted: layer.count(), width: layer.width, height: layer.height }));
   }
 
-  #onProgress(progress: Progress): void {
-    const summary = this.#tracker.add(progress);
-    if (summary.label) this.status = summary.label;
-    const preview = (progress as { preview?: unknown }).preview;
-    if (preview instanceof ImageData) this.#drawImage(preview);
-    this.dispatchEvent(new DiffusionProgressEvent(progress));
-  }
-
   async #startFromFile(file: Blob): Promise<void> {
     try {
       await this.loadImage(file);
       await this.generate();
     } catch (error) {
       // generate() has already shown and announced its own failures; a file that does not decode is shown here.
-      if (!this.failure && !isAbortError(error)) {
-        this.failure = error as Error;
-        this.dispatchEvent(new DiffusionErrorEvent(error as Error));
-      }
+      if (!this.#generation.failure && !isAbortError(error)) this.#generation.fail(error as Error);
     }
   }
 }

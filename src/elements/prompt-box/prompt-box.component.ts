@@ -1,6 +1,7 @@
 /** `<prompt-box>`: the element class (its tag is registered in prompt-box.ts). */
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { isAbortError } from '../../sdk/index.ts';
 import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
 import { DiffusionSubmitEvent, type PromptValue } from '../events.ts';
 import { renderPromptBox, type FieldName } from './prompt-box.parts.ts';
@@ -20,7 +21,8 @@ interface GenerateTarget extends Element {
  *
  * `<prompt-box>`: the prompt and generation settings as one form control. Enter fires `diffusion-submit`
  * (Shift+Enter types a newline); with `for="<canvas id>"` it also calls that `<diffusion-canvas>`'s
- * `generate()`, shows its busy state and offers Cancel. It takes part in forms through `ElementInternals`:
+ * `generate()` and shows its busy state (the canvas offers Cancel; a `for` target of another kind gets a Cancel
+ * button here). It takes part in forms through `ElementInternals`:
  * its form value holds the entries `prompt`, `negative-prompt`, `steps`, `guidance-scale`, `width`, `height`,
  * `seed` and `scheduler` (empty settings are left out, so model defaults apply).
  *
@@ -35,7 +37,7 @@ interface GenerateTarget extends Element {
  * @csspart settings - The disclosure with steps, guidance, size, seed and sampler.
  * @csspart field - Every settings input and the sampler select.
  * @csspart submit - The Generate button.
- * @csspart cancel - The Cancel button (shown while the connected canvas works).
+ * @csspart cancel - The Cancel button, shown while a `for` target that is not a `<diffusion-canvas>` works.
  * @csspart randomize - The button that picks a random seed.
  *
  * @cssproperty --prompt-box-accent - The Generate button and focus rings.
@@ -119,7 +121,7 @@ export class PromptBoxElement extends LitElement {
     this.status = 'Generating';
     target.generate(value).then(
       () => (this.status = 'Image ready'),
-      (error: Error) => (this.status = error?.name === 'AbortError' ? 'Cancelled' : `Failed: ${error?.message}`),
+      (error: Error) => (this.status = isAbortError(error) ? 'Cancelled' : `Failed: ${error?.message}`),
     ).finally(() => {
       if (this.#target === target) this.busy = false;
     });
@@ -171,7 +173,8 @@ export class PromptBoxElement extends LitElement {
     return renderPromptBox(this, {
       busy: this.busy,
       status: this.status,
-      canCancel: this.busy && this.#target !== undefined,
+      // A <diffusion-canvas> shows its own Cancel (it owns it, see diffusion-canvas.parts.ts): one button per run.
+      canCancel: this.busy && this.#target !== undefined && this.#target.localName !== 'diffusion-canvas',
       onField: (name, raw) => this.#onField(name, raw),
       onChange: () => this.dispatchEvent(new Event('change', { bubbles: true })),
       onKeydown: (event) => this.#onKeydown(event),

@@ -15,6 +15,9 @@ export class MaskLayer {
   /** Height in image pixels. */
   readonly height: number;
   #coverage: Uint8Array;
+  /** Bumped by every change, so {@link maskImage} knows when its cached image is stale. */
+  #version = 0;
+  #cached: { readonly version: number; readonly image: ImageData } | undefined;
 
   constructor(width: number, height: number, coverage?: Uint8Array) {
     this.width = width;
@@ -32,6 +35,7 @@ export class MaskLayer {
     const dy = y1 - y0;
     const lengthSquared = dx * dx + dy * dy;
     const r2 = radius * radius;
+    this.#version += 1;
     for (let y = top; y <= bottom; y += 1) {
       const py = y + 0.5;
       for (let x = left; x <= right; x += 1) {
@@ -48,6 +52,7 @@ export class MaskLayer {
   /** Erases everything. */
   clear(): void {
     this.#coverage.fill(0);
+    this.#version += 1;
   }
 
   /** How many pixels are painted. */
@@ -70,6 +75,16 @@ export class MaskLayer {
   /** Puts back a snapshot taken from a layer of the same size. */
   restore(snapshot: Uint8Array): void {
     if (snapshot.length === this.#coverage.length) this.#coverage.set(snapshot);
+    this.#version += 1;
+  }
+
+  /**
+   * {@link toImageData}, cached until the mask changes: reading `.mask` repeatedly (every frame, say) then costs no
+   * copy of the whole mask. Callers share the object, so it must be treated as read-only.
+   */
+  maskImage(): ImageData {
+    if (this.#cached?.version !== this.#version) this.#cached = { version: this.#version, image: this.toImageData() };
+    return this.#cached.image;
   }
 
   /** The mask the SDK takes: white where painted (repaint), black elsewhere, opaque. */
