@@ -13,8 +13,7 @@ import { decodeImage, encodeImage, hasTransparency, opaque, type LoadableImage }
 import { MaskLayer } from '../lib/mask-layer.ts';
 import { KeyboardBrush, type KeyboardBrushOptions } from '../controllers/keyboard-brush.ts';
 import { MaskPainter, type MaskTool } from '../controllers/mask-painter.ts';
-import { UndoHistory } from '../lib/undo-history.ts';
-import { DiffusionMaskChangeEvent } from '../events.ts';
+import { MaskEdits } from '../lib/mask-edits.ts';
 import { diffusionCanvasStyles } from './diffusion-canvas.styles.ts';
 import { buildRequest } from './build-request.ts';
 import { renderProgress, renderStage, renderToolbar } from './diffusion-canvas.parts.ts';
@@ -120,7 +119,9 @@ export class DiffusionCanvasElement extends LitElement {
   @query('canvas[part="mask"]') private maskCanvas!: HTMLCanvasElement;
 
   readonly #internals = this.attachInternals();
-  readonly #history = new UndoHistory<Uint8Array>();
+  readonly #edits = new MaskEdits({
+    host: this, layer: () => this.#layer, redraw: () => this.#renderer.drawMask(), announce: (status) => (this.status = status),
+  });
   readonly #renderer = new CanvasRenderer(this, {
     imageCanvas: () => this.imageCanvas, maskCanvas: () => this.maskCanvas, image: () => this.#image, layer: () => this.#layer,
   });
@@ -143,16 +144,16 @@ export class DiffusionCanvasElement extends LitElement {
     tool: () => this.tool,
     brushSize: () => this.brushSize,
     enabled: () => this.#image !== undefined && !this.#generation.busy,
-    onStrokeStart: () => this.#history.push(this.#layer!.snapshot()),
+    onStrokeStart: () => this.#edits.beforeStroke(),
     onPaint: () => this.#renderer.drawMask(),
-    onStrokeEnd: () => this.#maskChanged(),
+    onStrokeEnd: () => this.#edits.changed(),
   };
   readonly #painter = new MaskPainter(this, { ...this.#strokes, target: () => this.maskCanvas });
   readonly #keyboardBrush = new KeyboardBrush(this, this.#strokes);
 
   readonly #input = new CanvasInputController(this, {
-    undo: () => this.#byUser(() => this.undo()),
-    redo: () => this.#byUser(() => this.redo()),
+    undo: () => this.#edits.byUser(() => this.undo()),
+    redo: () => this.#edits.byUser(() => this.redo()),
     imageFile: (file) => void this.#startFromFile(file),
   });
 
@@ -192,23 +193,17 @@ export class DiffusionCanvasElement extends LitElement {
 
   /** Erases the whole mask (undoable). */
   clearMask(): void {
-    if (!this.#layer || this.#layer.count() === 0) return;
-    this.#history.push(this.#layer.snapshot());
-    this.#layer.clear();
-    this.#renderer.drawMask();
-    this.requestUpdate();
+    this.#edits.clear();
   }
 
   /** Undoes the last stroke or clear. */
   undo(): void {
-    const previous = this.#layer && this.#history.undo(this.#layer.snapshot());
-    if (previous) this.#restoreMask(previous);
+    this.#edits.undo();
   }
 
   /** Redoes what `undo` undid. */
   redo(): void {
-    const next = this.#layer && this.#history.redo(this.#layer.snapshot());
-    if (next) this.#restoreMask(next);
+    this.#edits.redo();
   }
 
   /**
@@ -272,9 +267,9 @@ export class DiffusionCanvasElement extends LitElement {
         })}
         ${renderToolbar(this, {
           hasImage: this.#image !== undefined,
-          canUndo: this.#history.canUndo, canRedo: this.#history.canRedo, canClear: (this.#layer?.count() ?? 0) > 0,
-          undo: () => this.#byUser(() => this.undo()), redo: () => this.#byUser(() => this.redo()),
-          clear: () => this.#byUser(() => this.clearMask()),
+          canUndo: this.#edits.canUndo, canRedo: this.#edits.canRedo, canClear: (this.#layer?.count() ?? 0) > 0,
+          undo: () => this.#edits.byUser(() => this.undo()), redo: () => this.#edits.byUser(() => this.redo()),
+          clear: () => this.#edits.byUser(() => this.clearMask()),
         })}
         <slot name="progress">${renderProgress(this.#generation.summary, this.busy)}</slot>
         <div class="error" part="error" ?hidden=${!failure}>${failure?.message ?? ''}</div>
@@ -293,31 +288,10 @@ export class DiffusionCanvasElement extends LitElement {
     this.#imageIsInput = isInput;
     if (isInput || !sameSize) {
       this.#layer = image ? new MaskLayer(image.width, image.height) : undefined;
-      this.#history.reset();
+      this.#edits.reset();
     }
     this.#renderer.redrawAfterUpdate();
     this.requestUpdate();
-  }
-
-  #restoreMask(snapshot: Uint8Array): void {
-    this.#layer!.restore(snapshot);
-    this.#renderer.drawMask();
-    this.requestUpdate();
-  }
-
-  /** Runs a mask method on the user's behalf: the methods are silent for the owner, the user's actions are announced. */
-  #byUser(action: () => void): void {
-    const before = this.#layer?.snapshot();
-    action();
-    const after = this.#layer?.snapshot();
-    if (before && after && before.some((v, i) => v !== after[i])) this.#maskChanged();
-  }
-
-  #maskChanged(): void {
-    this.requestUpdate();
-    const layer = this.#layer!;
-    this.status = layer.count() ? `Mask: ${layer.count()} pixels` : 'Mask cleared';
-    this.dispatchEvent(new DiffusionMaskChangeEvent({ painted: layer.count(), width: layer.width, height: layer.height }));
   }
 
   async #startFromFile(file: Blob): Promise<void> {
