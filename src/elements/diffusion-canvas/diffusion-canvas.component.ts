@@ -1,5 +1,5 @@
 /** `<diffusion-canvas>`: the element class (its tag is registered in diffusion-canvas.ts). */
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { outpaint as growImage, type Device, type Diffusion, type GenerateInput, type GenerateResult, type OutpaintMargins, type Progress } from '../../sdk/index.ts';
 import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
@@ -260,7 +260,7 @@ export class DiffusionCanvasElement extends LitElement {
     this.#drawMask();
   }
 
-  override render() {
+  override render(): TemplateResult {
     const [w, h] = this.#canvasSize();
     const summary = this.#tracker.summary;
     return html`
