@@ -1,6 +1,6 @@
 /** The SDK's front door: `createDiffusion({ model })` loads a model in a worker and resolves when it is ready. */
 import { DiffusionError } from '../worker/protocol/errors.ts';
-import { Diffusion, startWorker, type RunOptions } from './diffusion.ts';
+import { checkRunOptions, Diffusion, startWorker, type RunOptions } from './diffusion.ts';
 import { defaultWorkerFactory, type WorkerFactory } from './worker-client.ts';
 import type { Device, ModelSource } from '../worker/protocol/types.ts';
 
@@ -36,6 +36,7 @@ const DEVICES = ['auto', 'webgpu', 'wasm'] as const;
 /** Loads `options.model` in a new worker; resolves once every session is created. */
 export async function createDiffusion(options: DiffusionOptions): Promise<Diffusion> {
   if (typeof options !== 'object' || options === null) throw new DiffusionError('invalid-argument', 'createDiffusion() takes an options object.');
+  checkRunOptions(options);
   const device = options.device ?? 'auto';
   if (!DEVICES.includes(device)) {
     throw new DiffusionError('unsupported-device', `device must be one of ${DEVICES.join(', ')}; got '${String(device)}'.`);

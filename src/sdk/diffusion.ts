@@ -54,6 +54,43 @@ function transferables(request: GenerateRequest): Transferable[] {
   return [request.image?.data.buffer, request.mask?.data.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }
 
+/** An AbortSignal from any realm (an iframe's fails `instanceof`): what `cancellable` uses of it. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  const signal = value as AbortSignal | null;
+  return typeof signal === 'object' && signal !== null && typeof signal.aborted === 'boolean'
+    && typeof signal.addEventListener === 'function' && typeof signal.throwIfAborted === 'function';
+}
+
+/** Checks `signal` and `onProgress` where they enter, so a wrong one is a DiffusionError and not a TypeError later. */
+export function checkRunOptions(options: RunOptions): void {
+  if (typeof options !== 'object' || options === null) throw new DiffusionError('invalid-argument', 'The options must be an object.');
+  if (options.signal !== undefined && !isAbortSignal(options.signal)) {
+    throw new DiffusionError('invalid-argument', `signal must be an AbortSignal; got ${Object.prototype.toString.call(options.signal)}.`);
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new DiffusionError('invalid-argument', 'onProgress must be a function.');
+  }
+}
+
+/**
+ * `promise`, or at once the signal's reason when it aborts first: a request still waiting in the queue rejects
+ * when cancelled, not when the one ahead of it ends (its turn then finds the signal aborted and skips the work).
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    if (signal.aborted) onAbort(); // aborted while the images were being read: 'abort' has fired already
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** What an aborted call rejects with: the signal's reason, as `fetch` does (an AbortError DOMException by default). */
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? abortError();
+}
+
 /** Runs `task` on `client`, bridging `signal` to the worker's cancel (an AbortSignal cannot cross threads). */
 async function cancellable<T>(client: WorkerClient, signal: AbortSignal | undefined, task: (id: number) => Promise<T>): Promise<T> {
   signal?.throwIfAborted();
@@ -63,7 +100,7 @@ async function cancellable<T>(client: WorkerClient, signal: AbortSignal | undefi
   try {
     return await task(id);
   } catch (error) {
-    if (signal?.aborted) throw abortError(signal.reason);
+    if (signal?.aborted) throw abortReason(signal);
     throw error;
   } finally {
     signal?.removeEventListener('abort', onAbort);
@@ -108,11 +145,12 @@ export class Diffusion {
   /** Generates an image. Bad requests reject with a DiffusionError before anything is queued. */
   async generate(request: GenerateInput, options: RunOptions = {}): Promise<GenerateResult> {
     if (this.#disposed) throw new DiffusionError('disposed', 'This Diffusion was disposed.');
+    checkRunOptions(options);
     const prepared = await prepareRequest(request);
     validateRequest(prepared, this.#info.defaults);
     const run = this.#queue.then(() => this.#run(prepared, options));
     this.#queue = run.catch(() => undefined);
-    return run;
+    return untilAborted(run, options.signal);
   }
 
   /**
@@ -124,7 +162,12 @@ export class Diffusion {
     if (!Number.isInteger(count) || count < 1 || count > BATCH_LIMIT) {
       throw new DiffusionError('invalid-argument', `count must be an integer from 1 to ${BATCH_LIMIT}; got ${String(count)}.`, { details: { count } });
     }
+    checkRunOptions(options);
     const first = request?.seed ?? randomSeed();
+    // Checked here, not per image: `first + i` would otherwise wrap a seed such as 2**53 silently.
+    if (typeof first !== 'number' || !Number.isSafeInteger(first) || first < 0 || first > 0xffffffff) {
+      throw new DiffusionError('invalid-seed', `seed must be an integer from 0 to 4294967295; got ${String(first)}.`, { details: { seed: first } });
+    }
     const results: GenerateResult[] = [];
     for (let i = 0; i < count; i += 1) {
       // Seeds wrap at 2^32 as torch's manual_seed keeps the low 32 bits.

@@ -18,6 +18,15 @@ export interface OutpaintCanvas {
   readonly mask: ImageData;
 }
 
+/** A wrong image or margins object is a DiffusionError here, not a TypeError further in. */
+function checkOutpaintArguments(image: unknown, margins: unknown): void {
+  const { width, height, data } = (image ?? {}) as Partial<ImageData>;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || Object.prototype.toString.call(data) !== '[object Uint8ClampedArray]' || data!.length !== width! * height! * 4) {
+    throw new DiffusionError('invalid-image', `outpaint() takes an ImageData; got ${image === null ? 'null' : typeof image}.`);
+  }
+  if (typeof margins !== 'object' || margins === null) throw new DiffusionError('invalid-argument', 'outpaint() takes margins: { left, right, top, bottom }.');
+}
+
 function margin(value: number | undefined, side: string): number {
   const n = value ?? 0;
   if (!Number.isInteger(n) || n < 0 || n > 2048) throw new DiffusionError('invalid-argument', `outpaint ${side} must be an integer from 0 to 2048; got ${String(value)}.`);
@@ -26,6 +35,7 @@ function margin(value: number | undefined, side: string): number {
 
 /** Builds the grown image and mask; `seed` makes the fill noise repeatable. */
 export function outpaint(image: ImageData, margins: OutpaintMargins, seed = 0): OutpaintCanvas {
+  checkOutpaintArguments(image, margins);
   const [left, right, top, bottom] = (['left', 'right', 'top', 'bottom'] as const).map((side) => margin(margins[side], side));
   const width = image.width + left + right;
   const height = image.height + top + bottom;

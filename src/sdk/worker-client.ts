@@ -14,6 +14,20 @@ export type WorkerFactory = () => Worker;
 export const defaultWorkerFactory: WorkerFactory = () =>
   new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'web-diffusion' });
 
+/** Calls `factory`, so that a factory that throws, or gives no Worker, is a DiffusionError with the cause. */
+function startWorker(factory: WorkerFactory): Worker {
+  let worker: unknown;
+  try {
+    worker = factory();
+  } catch (cause) {
+    throw new DiffusionError('worker-crashed', `The workerFactory threw: ${cause instanceof Error ? cause.message : String(cause)}.`, { cause });
+  }
+  const looksLikeWorker = typeof worker === 'object' && worker !== null && typeof (worker as Worker).postMessage === 'function'
+    && typeof (worker as Worker).terminate === 'function';
+  if (!looksLikeWorker) throw new DiffusionError('worker-crashed', `The workerFactory must return a Worker; got ${String(worker)}.`);
+  return worker as Worker;
+}
+
 /** A live worker and its Comlink proxy. */
 export class WorkerClient {
   readonly api: Remote<WorkerApi>;
@@ -23,7 +37,7 @@ export class WorkerClient {
 
   constructor(factory: WorkerFactory, onCrash: (error: Error) => void) {
     installErrorTransfer();
-    this.#worker = factory();
+    this.#worker = startWorker(factory);
     this.api = wrap<WorkerApi>(this.#worker);
     const crash = (event: Event) => {
       // Handled here: without this the worker's uncaught error would also surface as the page's error.

@@ -1,6 +1,7 @@
 // The demo pages work: the plain drop-in page and the Vue page, loaded in an iframe and driven like a user.
-// Both build on dist/elements.js (npm test builds dist/ before the browser tests); `?model=` points them at the
-// tiny fixture model instead of a multi-gigabyte download.
+// Both build on dist/elements.js (npm test builds dist/ before the browser tests). Without `?model=` every demo uses
+// the tiny fixture model (the offline promise); `?model=` picks another, and a model that does not arrive is shown
+// with what to do (demo/demo-model.js).
 import { sendKeys } from '@web/test-runner-commands';
 import { equal, ok } from '../helpers/assert.ts';
 import type { DiffusionCanvasElement } from '../../src/elements/index.ts';
@@ -35,13 +36,16 @@ describe('demo pages', () => {
     const doc = await page('/demo/1-drop-in.html');
     const source = await (await fetch('/demo/1-drop-in.html')).text();
     // The test server injects its own web-socket script into served HTML; the page itself has one.
-    const scripts = (source.match(/<script[^>]*>/g) ?? []).filter((tag) => !tag.includes('__web-dev-server'));
-    equal(scripts.length, 1, `one script in the page: ${scripts}`);
+    // Besides it, one inline script marked "demo only" reads ?model= and ?device=; the integration needs none.
+    const scripts = (source.match(/<script[^>]*>/g) ?? []).filter((tag) => !tag.includes('__web-dev-server') && tag.includes('src='));
+    equal(scripts.length, 1, `one script file in the page: ${scripts}`);
     ok(source.includes('<script type="module" src="/dist/elements.js"></script>'));
+    ok(source.includes('<!-- Demo only'), 'the URL-parameter script is marked as demo only');
     const canvas = doc.querySelector('diffusion-canvas') as DiffusionCanvasElement;
-    equal(canvas.getAttribute('model'), 'sd-turbo');
-    // The model loads on the first Enter, so pointing it at the fixture first downloads nothing else.
-    for (const [name, value] of [['model', FIXTURE_MODEL], ['device', 'wasm'], ['width', '64'], ['height', '64'], ['steps', '2']]) canvas.setAttribute(name, value);
+    // Without ?model= the offline tiny model: nothing but the fixture is downloaded.
+    equal(canvas.model, FIXTURE_MODEL);
+    equal(canvas.device, 'wasm');
+    for (const [name, value] of [['width', '64'], ['height', '64'], ['steps', '2']]) canvas.setAttribute(name, value);
     const textarea = doc.querySelector('prompt-box')!.shadowRoot!.querySelector('textarea')!;
     textarea.focus();
     await sendKeys({ type: 'a boat' });
@@ -51,8 +55,46 @@ describe('demo pages', () => {
     ok(varies(shownPixels(canvas)), 'pixels on the canvas');
   });
 
+  it('1-drop-in.html?model=: honoured, and a model that does not arrive says what to do', async () => {
+    const doc = await page('/demo/1-drop-in.html?model=/no-such-model/&device=wasm');
+    const canvas = doc.querySelector('diffusion-canvas') as DiffusionCanvasElement;
+    equal(canvas.model, '/no-such-model/');
+    const failed = nextEvent(canvas, 'diffusion-error');
+    const textarea = doc.querySelector('prompt-box')!.shadowRoot!.querySelector('textarea')!;
+    textarea.focus();
+    await sendKeys({ type: 'a boat' });
+    await sendKeys({ press: 'Enter' });
+    const { detail } = (await failed) as CustomEvent<{ error: { code?: string } }>;
+    equal(detail.error.code, 'model-not-found');
+    const hint = doc.querySelector<HTMLElement>('.hint')!;
+    ok(!hint.hidden && hint.textContent!.includes(`?model=${FIXTURE_MODEL}`), hint.textContent!);
+  });
+
+  it('2-inpainting.html: defaults to the tiny inpainting model, and honours ?model=', async () => {
+    let doc = await page('/demo/2-inpainting.html');
+    let canvas = doc.querySelector('diffusion-canvas') as DiffusionCanvasElement;
+    equal(canvas.model, '/test/fixtures/models/inpaint-9ch/');
+    equal(canvas.device, 'wasm');
+    document.querySelectorAll('iframe').forEach((f) => f.remove());
+    doc = await page(`/demo/2-inpainting.html?model=${encodeURIComponent(FIXTURE_MODEL)}&device=webgpu`);
+    canvas = doc.querySelector('diffusion-canvas') as DiffusionCanvasElement;
+    equal(canvas.model, FIXTURE_MODEL);
+    equal(canvas.device, 'webgpu');
+  });
+
+  it('3-framework-vue.html: a load failure is shown with what to do, not "Loading the model…" forever', async () => {
+    const doc = await page('/demo/3-framework-vue.html?model=/no-such-model/&device=wasm');
+    const status = () => doc.querySelector('.status')?.textContent ?? '';
+    const button = await until(() => doc.querySelector<HTMLButtonElement>('#app button'), status);
+    button.click();
+    const shown = await until(() => status().startsWith('Failed') && status(), status);
+    ok(shown.includes('model-not-found'), shown);
+    ok(shown.includes(`?model=${FIXTURE_MODEL}`), shown);
+  });
+
   it('3-framework-vue.html: Vue binds the prompt, shares one SDK instance with the canvas, and lists results', async () => {
-    const doc = await page(`/demo/3-framework-vue.html?model=${encodeURIComponent(FIXTURE_MODEL)}&device=wasm&size=64&steps=2`);
+    // No ?model=: the tiny model, on WASM, by default.
+    const doc = await page('/demo/3-framework-vue.html?size=64&steps=2');
     const state = () => doc.body.textContent!.replace(/\s+/g, ' ').slice(0, 300);
     const box = await until(() => doc.querySelector('prompt-box'), state);
     const textarea = await until(() => box.shadowRoot?.querySelector('textarea'), state);

@@ -1,5 +1,5 @@
 /** `<diffusion-canvas>`: the element class (its tag is registered in diffusion-canvas.ts). */
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import {
   DiffusionError, SIZE_LIMITS, isAbortError, outpaint as growImage, type ClipRanker, type Device, type Diffusion, type GenerateInput,
@@ -256,7 +256,7 @@ export class DiffusionCanvasElement extends LitElement {
     toggle('has-image', this.#image !== undefined);
   }
 
-  override render() {
+  override render(): TemplateResult {
     const [w, h] = this.#canvasSize();
     const failure = this.#generation.failure;
     return html`

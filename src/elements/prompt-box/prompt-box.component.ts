@@ -1,5 +1,5 @@
 /** `<prompt-box>`: the element class (its tag is registered in prompt-box.ts). */
-import { LitElement, type PropertyValues } from 'lit';
+import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { isAbortError } from '../../sdk/index.ts';
 import { keepValid, numberAttribute, rules } from '../attribute-checks.ts';
@@ -169,7 +169,7 @@ export class PromptBoxElement extends LitElement {
     this.#internals.ariaBusy = String(this.busy);
   }
 
-  override render() {
+  override render(): TemplateResult {
     return renderPromptBox(this, {
       busy: this.busy,
       status: this.status,
