@@ -30,6 +30,7 @@ const EXPECTED: Record<string, { ids: string; float: string; timestep: { type: s
   'optimum-external': { ids: 'int32', float: 'float32', timestep: { type: 'float32', shape: ['steps'] }, channels: 'num_channels', encoder: ['latent_sample', 4] },
   'inpaint-9ch': { ids: 'int64', float: 'float32', timestep: { type: 'float32', shape: [] }, channels: 9, encoder: ['latent_parameters', 8] },
   'lcm-cond': { ids: 'int64', float: 'float32', timestep: { type: 'float32', shape: [] }, channels: 4, encoder: ['latent_parameters', 8], cond: 32 },
+  'inpaint-9ch-diffusers': { ids: 'int32', float: 'float32', timestep: { type: 'int64', shape: [1] }, channels: 'channels', encoder: ['latent_sample', 4] },
   'broken-no-timestep': { ids: 'int32', float: 'float32', timestep: null, channels: 'channels', encoder: ['latent_sample', 4] },
   'broken-nan': { ids: 'int32', float: 'float32', timestep: { type: 'int64', shape: [1] }, channels: 'channels', encoder: ['latent_sample', 4] },
 };

@@ -13,6 +13,7 @@ import { ClipTokenizer } from '../tokenizer/index.ts';
 import * as contracts from './contract.ts';
 import { externalDataLocations } from './onnx-external-data.ts';
 import { isFolderLayout, narrowToIndex } from './folder-layout.ts';
+import { firstConvInputChannels } from './onnx-conv-channels.ts';
 import { externalDataLocationsFromBlob, externalizeWeights, externalizeWeightsFromBlob, INLINE_WEIGHTS_PATH } from './onnx-inline-weights.ts';
 
 /** A network's session with the contract read from it. */
@@ -117,18 +118,22 @@ function blamingCache(error: unknown, manifest: ModelManifest, fromCache: boolea
 }
 
 /** Fetches an ONNX file and its external data, then creates its session. */
-async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelManifest, context: LoadContext): Promise<Session> {
+async function loadNetwork(file: OnnxFileRef, label: string, manifest: ModelManifest, context: LoadContext, inspect?: Inspect): Promise<Session> {
   let fromCache = false;
   const cached = (hit: boolean) => { fromCache ||= hit; };
   try {
-    return await createNetwork(file, label, manifest, context, cached);
+    return await createNetwork(file, label, manifest, context, cached, inspect);
   } catch (error) {
     throw blamingCache(error, manifest, fromCache);
   }
 }
 
-async function createNetwork(file: OnnxFileRef, label: string, manifest: ModelManifest, context: LoadContext, cached: (hit: boolean) => void): Promise<Session> {
+/** Reads something from a network's file before its session is made (the U-Net's channels from its graph). */
+type Inspect = (model: Uint8Array | Blob) => Promise<void>;
+
+async function createNetwork(file: OnnxFileRef, label: string, manifest: ModelManifest, context: LoadContext, cached: (hit: boolean) => void, inspect?: Inspect): Promise<Session> {
   const model = await weightsFile(file, manifest, context, cached);
+  await inspect?.(model);
   let locations: string[];
   let graph: Uint8Array | undefined;
   try {
@@ -253,8 +258,8 @@ export async function loadModel(source: ModelManifest, context: LoadContext): Pr
   const { manifest, ...settings } = await readSettings(source, context);
   const parts: ModelPart[] = ['textEncoder', 'unet', 'vaeDecoder'];
   const sessions: Session[] = [];
-  const step = async (part: ModelPart, file: OnnxFileRef, label: string) => {
-    const session = await loadNetwork(file, label, manifest, context);
+  const step = async (part: ModelPart, file: OnnxFileRef, label: string, inspect?: Inspect) => {
+    const session = await loadNetwork(file, label, manifest, context, inspect);
     sessions.push(session);
     context.onProgress({ phase: 'session', model: part, loaded: sessions.length, total: parts.length });
     return session;
@@ -262,8 +267,11 @@ export async function loadModel(source: ModelManifest, context: LoadContext): Pr
   try {
     const te = await step('textEncoder', manifest.textEncoder, 'text encoder');
     const textEncoder = { session: te, contract: contracts.textEncoderContract(te) };
-    const un = await step('unet', manifest.unet, 'U-Net');
-    const unet = { session: un, contract: contracts.unetContract(un, settings.unetChannels) };
+    // diffusers' export leaves the channel axis symbolic and names the plain pipeline for inpainting models too:
+    // the first convolution's weight says 4 or 9 (issue 12.3). An explicit manifest value still wins.
+    let graphChannels: number | undefined;
+    const un = await step('unet', manifest.unet, 'U-Net', async (model) => { graphChannels = await firstConvInputChannels(model); });
+    const unet = { session: un, contract: contracts.unetContract(un, manifest.unetChannels ?? graphChannels ?? settings.unetChannels) };
     const vd = await step('vaeDecoder', manifest.vaeDecoder, 'VAE decoder');
     const vaeDecoder = { session: vd, contract: contracts.vaeDecoderContract(vd) };
     let encoder: Promise<Network<contracts.VaeContract>> | undefined;
