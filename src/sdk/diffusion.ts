@@ -147,8 +147,9 @@ export class Diffusion {
     if (this.#disposed) throw new DiffusionError('disposed', 'This Diffusion was disposed.');
     checkRunOptions(options);
     const prepared = await prepareRequest(request);
-    validateRequest(prepared, this.#info.defaults);
-    const run = this.#queue.then(() => this.#run(prepared, options));
+    // A missing seed is drawn once, here: the worker keeps the one this validation drew.
+    const { seed } = validateRequest(prepared, this.#info.defaults);
+    const run = this.#queue.then(() => this.#run({ ...prepared, seed }, options));
     this.#queue = run.catch(() => undefined);
     return untilAborted(run, options.signal);
   }

@@ -1,6 +1,6 @@
 /** What `generate` resolves with. */
 import { DiffusionError } from '../worker/protocol/errors.ts';
-import type { Timings, WorkerResult } from '../worker/protocol/types.ts';
+import type { GenerationMode, Timings, WorkerResult } from '../worker/protocol/types.ts';
 import type { SchedulerConfig } from '../worker/schedulers/scheduler.ts';
 
 /** One generated image with the facts needed to make it again. */
@@ -9,6 +9,8 @@ export interface GenerateResult {
   readonly image: ImageData;
   /** The seed used (random when the request gave none). */
   readonly seed: number;
+  /** What ran: text-to-image, image-to-image or inpainting (decided once, from the request). */
+  readonly mode: GenerationMode;
   /** Milliseconds per stage: encode, each denoising step, decode, total. */
   readonly timings: Timings;
   /** The scheduler config that ran, in diffusers' form. */

@@ -83,15 +83,19 @@ export class WorkerApi {
   /** Generates one image; request `id` is what `cancel` names. */
   async generate(id: number, request: GenerateRequest, onProgress?: ProgressCallback): Promise<WorkerResult> {
     const controller = this.#track(id);
+    // As in prefetch: the callback's calls travel in order on their own channel, so awaiting the last one before
+    // settling means every progress report has run on the caller's side before generate() resolves or rejects.
+    let last: unknown;
+    const report = (p: Progress) => { last = onProgress?.(p); };
     try {
       const model = this.#model;
       if (!model) throw new DiffusionError('invalid-argument', 'No model is loaded.');
       const valid = validateRequest(request, defaultsOf(model));
       const context: RunContext = {
         signal: controller.signal,
-        progress: (p) => onProgress?.(p),
+        progress: report,
         previews: valid.previews && onProgress !== undefined,
-        load: { backend: model.backend, signal: controller.signal, onProgress: (p) => onProgress?.(p) },
+        load: { backend: model.backend, signal: controller.signal, onProgress: report },
         checkpoint: async () => {
           await yieldToEventLoop();
           if (controller.signal.aborted) throw abortError(controller.signal.reason);
@@ -100,6 +104,7 @@ export class WorkerApi {
       const result = await generate(model, valid, context);
       return transfer(result, [result.image.data.buffer]);
     } finally {
+      await Promise.resolve(last).catch(() => undefined);
       this.#controllers.delete(id);
     }
   }

@@ -147,6 +147,8 @@ export function sizeErrorFrom(error: unknown, width: number, height: number): un
   if (!(error instanceof DiffusionError) || error.code !== 'inference-failed') return error;
   if ((error.details as { model?: string } | undefined)?.model !== 'U-Net') return error;
   if (!/concat|dimension|shape|broadcast|mismatch/i.test(error.message)) return error;
+  // A size the hint would name unchanged is not the problem: keep the U-Net's own message.
+  if (roundTo64(width) === width && roundTo64(height) === height) return error;
   return new DiffusionError('invalid-size', `The U-Net cannot run at ${width}x${height}: its down and up blocks need sizes that halve evenly. Try multiples of 64 (for example ${roundTo64(width)}x${roundTo64(height)}).`, {
     cause: error, details: { width, height },
   });

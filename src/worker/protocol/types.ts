@@ -129,10 +129,15 @@ export interface Timings {
   readonly total: number;
 }
 
+/** What a generation did, decided once from the request: a mask means inpainting, an image image-to-image. */
+export type GenerationMode = 'text-to-image' | 'image-to-image' | 'inpainting';
+
 /** What the worker returns for one generation. */
 export interface WorkerResult {
   readonly image: ImageData;
   readonly seed: number;
+  /** The mode that ran (an inpainting model runs text-to-image and image-to-image under a full mask). */
+  readonly mode: GenerationMode;
   readonly timings: Timings;
   /** The scheduler config actually used (diffusers form). */
   readonly scheduler: SchedulerConfig;
