@@ -200,11 +200,16 @@ export class Diffusion {
     if (this.#disposed) throw new DiffusionError('disposed', 'This Diffusion was disposed.');
     options.signal?.throwIfAborted();
     const client = await this.#ensureWorker(options);
-    const onProgress = options.onProgress ? proxy(options.onProgress) : undefined;
+    // A cancelled run rejects at once, while the worker may still be finishing a step: its late reports are dropped,
+    // so no progress arrives after the promise settles.
+    let settled = false;
+    const user = options.onProgress;
+    const onProgress = user ? proxy((p: Progress) => { if (!settled && !options.signal?.aborted) user(p); }) : undefined;
     try {
       const result = await cancellable(client, options.signal, (id) => client.call((api) => api.generate(id, transfer(request, transferables(request)), onProgress)));
       return toGenerateResult(result);
     } catch (error) {
+      settled = true;
       // A lost GPU device cannot be revived inside the same worker: start afresh on the next request.
       if (isDiffusionError(error, 'device-lost')) client.terminate(error);
       throw error;
