@@ -14,12 +14,11 @@ import subprocess
 import numpy as np
 import onnx
 from onnx import numpy_helper
-from PIL import Image
+
+from clip_images import preprocess
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
 MODELS = os.path.join(ROOT, 'test', 'fixtures', 'models')
-MEAN = np.array([0.48145466, 0.4578275, 0.40821073], dtype=np.float32)
-STD = np.array([0.26862954, 0.26130258, 0.27577711], dtype=np.float32)
 TEXTS = ['a photo of a cat', 'a photo of a dog', 'a photo of a fox', 'a red fox in the snow', 'a city at night',
          'snow ' * 90]
 # (width, height, pattern): the formula is repeated in test/sdk/clip-helpers.ts.
@@ -27,26 +26,8 @@ IMAGES = [(48, 40, 'busy'), (40, 64, 'smooth'), (32, 32, 'busy'), (100, 30, 'smo
 SIZE = 32
 
 
-def pattern(width, height, kind):
-    y, x = np.mgrid[0:height, 0:width]
-    planes = []
-    for c in range(3):
-        if kind == 'busy':
-            v = (x * 37 + y * 91 + c * 53 + ((x * y) % 29) * 7) % 256
-        else:
-            v = (x * (c + 1) + y * (3 - c) * 2 + ((x // 16 + y // 16) % 2) * 60) % 256
-        planes.append(v)
-    return np.stack(planes, axis=-1).astype(np.uint8)
-
-
 def pixel_values(width, height, kind):
-    short, long = (width, height) if width <= height else (height, width)
-    new_long = int(SIZE * long / short)
-    w, h = (SIZE, new_long) if width <= height else (new_long, SIZE)
-    resized = np.asarray(Image.fromarray(pattern(width, height, kind)).resize((w, h), resample=3, reducing_gap=None))
-    top, left = (h - SIZE) // 2, (w - SIZE) // 2
-    crop = resized[top:top + SIZE, left:left + SIZE].astype(np.float32) * np.float32(1 / 255)
-    return ((crop - MEAN) / STD).transpose(2, 0, 1)
+    return preprocess(width, height, kind, SIZE, SIZE, 3)[1]
 
 
 def attrs(node):

@@ -13,10 +13,9 @@ import os
 
 import numpy as np
 import PIL
-from PIL import Image
 
-MEAN = np.array([0.48145466, 0.4578275, 0.40821073], dtype=np.float32)
-STD = np.array([0.26862954, 0.26130258, 0.27577711], dtype=np.float32)
+from clip_images import preprocess
+
 # (width, height, size, crop, resample, pattern)
 CASES = [
     (160, 120, 64, 56, 3, 'busy'),    # downscale 1.9x: antialiased kernel
@@ -27,32 +26,9 @@ CASES = [
 ]
 
 
-def pattern(width, height, kind):
-    y, x = np.mgrid[0:height, 0:width]
-    planes = []
-    for c in range(3):
-        if kind == 'busy':
-            v = (x * 37 + y * 91 + c * 53 + ((x * y) % 29) * 7) % 256
-        else:
-            v = (x * (c + 1) + y * (3 - c) * 2 + ((x // 16 + y // 16) % 2) * 60) % 256
-        planes.append(v)
-    return np.stack(planes, axis=-1).astype(np.uint8)
-
-
-def resized_size(width, height, size):
-    short, long = (width, height) if width <= height else (height, width)
-    new_long = int(size * long / short)
-    return (size, new_long) if width <= height else (new_long, size)
-
-
 def process(case):
     width, height, size, crop, resample, kind = case
-    image = Image.fromarray(pattern(width, height, kind), 'RGB')
-    w, h = resized_size(width, height, size)
-    resized = np.asarray(image.resize((w, h), resample=resample, reducing_gap=None))
-    top, left = (h - crop) // 2, (w - crop) // 2
-    cropped = resized[top:top + crop, left:left + crop]
-    pixels = ((cropped.astype(np.float32) * np.float32(1 / 255) - MEAN) / STD).transpose(2, 0, 1)
+    cropped, pixels = preprocess(width, height, kind, size, crop, resample)
     return {
         'width': width, 'height': height, 'size': size, 'crop': crop, 'resample': resample, 'pattern': kind,
         'rgb': base64.b64encode(np.ascontiguousarray(cropped).tobytes()).decode(),
