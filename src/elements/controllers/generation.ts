@@ -9,7 +9,7 @@ import {
   createDiffusion, DiffusionError, isAbortError, type ClipRanker, type Device, type Diffusion, type GenerateInput,
   type GenerateResult, type Progress,
 } from '../../sdk/index.ts';
-import { DiffusionCompleteEvent, DiffusionErrorEvent, DiffusionProgressEvent, type GenerationMode } from '../events.ts';
+import { DiffusionCompleteEvent, DiffusionErrorEvent, DiffusionProgressEvent } from '../events.ts';
 import { ProgressTracker, type ProgressSummary } from '../lib/progress-summary.ts';
 
 /** What a run needs to know about the model. */
@@ -80,7 +80,7 @@ export class GenerationController implements ReactiveController {
    * One run as the user sees it: status and progress while it goes, then the image and `diffusion-complete`, or the
    * image put back and `diffusion-error` (a cancelled run fires nothing and says "Cancelled").
    */
-  async run(choice: ModelChoice, input: GenerateInput, mode: GenerationMode): Promise<GenerateResult> {
+  async run(choice: ModelChoice, input: GenerateInput): Promise<GenerateResult> {
     this.#failure = undefined;
     this.#tracker.reset();
     this.#view.announce('Starting');
@@ -88,9 +88,8 @@ export class GenerationController implements ReactiveController {
       const result = await this.generate(choice, input);
       await this.#view.show(result);
       this.#view.announce(`Image ready (seed ${result.seed})`);
-      // TODO(issue 13.3): take the mode from the result once the protocol returns it, instead of the canvas's guess.
       const candidates = (choice.bestOf ?? 1) > 1 ? { candidates: this.candidates } : {};
-      this.#host.dispatchEvent(new DiffusionCompleteEvent({ result, request: input, mode, ...candidates }));
+      this.#host.dispatchEvent(new DiffusionCompleteEvent({ result, request: input, mode: result.mode, ...candidates }));
       return result;
     } catch (error) {
       this.#view.restore();

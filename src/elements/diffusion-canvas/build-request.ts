@@ -4,7 +4,6 @@
  * text-to-image. `width`/`height` apply to text-to-image only, so an input image keeps its own size.
  */
 import type { GenerateInput } from '../../sdk/index.ts';
-import type { GenerationMode } from '../events.ts';
 
 /** The element's settings (attributes), any of them unset. */
 export interface CanvasSettings {
@@ -19,6 +18,12 @@ export interface CanvasSettings {
   readonly strength?: number;
 }
 
+/** The element's settings, with the last caller's prompts where the element has none. */
+export function settingsOf(element: CanvasSettings, last: Pick<CanvasSettings, 'prompt' | 'negativePrompt'>): CanvasSettings {
+  const { prompt, negativePrompt, width, height, steps, guidanceScale, scheduler, seed, strength } = element;
+  return { prompt: prompt ?? last.prompt, negativePrompt: negativePrompt ?? last.negativePrompt, width, height, steps, guidanceScale, scheduler, seed, strength };
+}
+
 /** What is on the canvas. */
 export interface CanvasContent {
   readonly image?: ImageData;
@@ -29,21 +34,19 @@ export interface CanvasContent {
 }
 
 /** Merges settings, canvas content and the caller's overrides (which win) into one request. */
-export function buildRequest(settings: CanvasSettings, content: CanvasContent, request: Partial<GenerateInput>): { input: GenerateInput; mode: GenerationMode } {
+export function buildRequest(settings: CanvasSettings, content: CanvasContent, request: Partial<GenerateInput>): GenerateInput {
   const { width, height, ...rest } = settings;
   const base: Record<string, unknown> = { ...rest, prompt: settings.prompt ?? '' };
-  let mode: GenerationMode = request.image ? (request.mask ? 'inpainting' : 'image-to-image') : 'text-to-image';
   const callerChoseImage = 'image' in request;
   if (!callerChoseImage && content.image && content.mask) {
     Object.assign(base, { image: content.image, mask: content.mask() });
-    mode = 'inpainting';
   } else if (!callerChoseImage && content.image && content.imageIsInput) {
     base.image = content.image;
-    mode = 'image-to-image';
-  } else if (mode === 'text-to-image') {
+  } else if (!request.image) {
+    // Only text-to-image takes the element's size: an input image brings its own.
     Object.assign(base, { width, height });
   }
   const merged: Record<string, unknown> = { ...base, ...request };
   for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
-  return { input: merged as unknown as GenerateInput, mode };
+  return merged as unknown as GenerateInput;
 }

@@ -15,8 +15,12 @@ import { KeyboardBrush, type KeyboardBrushOptions } from '../controllers/keyboar
 import { MaskPainter, type MaskTool } from '../controllers/mask-painter.ts';
 import { MaskEdits } from '../lib/mask-edits.ts';
 import { diffusionCanvasStyles } from './diffusion-canvas.styles.ts';
-import { buildRequest } from './build-request.ts';
+import { buildRequest, settingsOf } from './build-request.ts';
+import { setStates } from '../lib/custom-states.ts';
 import { renderProgress, renderStage, renderToolbar } from './diffusion-canvas.parts.ts';
+
+/** The preset an element without a `model` loads: it ships with the package, so it needs no network. */
+const DEFAULT_MODEL = 'shapes';
 
 const checked = {
   width: rules.size, height: rules.size, steps: rules.steps, guidanceScale: rules.guidanceScale, seed: rules.seed,
@@ -76,7 +80,10 @@ const checked = {
 export class DiffusionCanvasElement extends LitElement {
   static override styles = diffusionCanvasStyles;
 
-  /** A preset name (`sd-turbo`), or a folder URL of a diffusers-ONNX model. */
+  /**
+   * A preset name (`sd-turbo`, `sd-1.5`, ...), or a folder URL of a diffusers-ONNX model. Unset, the element uses
+   * `shapes`: the small model that ships with the package and works offline (64x64 pictures of flat shapes).
+   */
   @property() model?: string;
   /** Where to run: `auto` (WebGPU when available), `webgpu` or `wasm`. */
   @property() device: Device = 'auto';
@@ -172,18 +179,13 @@ export class DiffusionCanvasElement extends LitElement {
 
   /** Generates with the element's settings, overridden by `request`; the pipeline follows from the canvas. */
   async generate(request: Partial<GenerateInput> = {}): Promise<GenerateResult> {
-    const settings = {
-      prompt: this.prompt ?? this.#lastRequest.prompt, negativePrompt: this.negativePrompt ?? this.#lastRequest.negativePrompt,
-      width: this.width, height: this.height, steps: this.steps, guidanceScale: this.guidanceScale,
-      scheduler: this.scheduler, seed: this.seed, strength: this.strength,
-    };
     const layer = this.#layer;
     const mask = layer && layer.count() > 0 ? () => layer.toImageData() : undefined;
-    const { input, mode } = buildRequest(settings, { image: this.#image, imageIsInput: this.#imageIsInput, mask }, request);
+    const input = buildRequest(settingsOf(this, this.#lastRequest), { image: this.#image, imageIsInput: this.#imageIsInput, mask }, request);
     // Remembered for runs the user starts by dropping or pasting an image; images are not kept alive here.
     if (request.prompt !== undefined) this.#lastRequest = { prompt: request.prompt, negativePrompt: request.negativePrompt };
-    const choice = { model: this.model ?? '', device: this.device, shared: this.diffusion, bestOf: this.bestOf, clip: this.clip };
-    return this.#generation.run(choice, input, mode);
+    const choice = { model: this.model || DEFAULT_MODEL, device: this.device, shared: this.diffusion, bestOf: this.bestOf, clip: this.clip };
+    return this.#generation.run(choice, input);
   }
 
   /** Cancels the run in progress; its `generate()` rejects with an AbortError. */
@@ -237,8 +239,8 @@ export class DiffusionCanvasElement extends LitElement {
     if (!this.#image) throw new DiffusionError('invalid-image', 'outpaint() needs an image; generate or load one first.');
     const grown = growImage(this.#image, margins, this.seed ?? 0);
     this.#setImage(grown.image, true);
-    const width = grown.image.width - (grown.image.width % SIZE_LIMITS.multiple);
-    const height = grown.image.height - (grown.image.height % SIZE_LIMITS.multiple);
+    // The grown image keeps every pixel; the run's size is it rounded down to what the model takes.
+    const [width, height] = [grown.image.width, grown.image.height].map((n) => n - (n % SIZE_LIMITS.multiple));
     return this.generate({ width, height, ...request, image: grown.image, mask: grown.mask });
   }
 
@@ -249,15 +251,11 @@ export class DiffusionCanvasElement extends LitElement {
 
   protected override updated(): void {
     this.#internals.ariaBusy = String(this.busy);
-    const states = this.#internals.states as Set<string> | undefined;
-    const toggle = (name: string, on: boolean) => (on ? states?.add(name) : states?.delete(name));
-    toggle('busy', this.busy);
-    toggle('error', this.#generation.failure !== undefined);
-    toggle('has-image', this.#image !== undefined);
+    setStates(this.#internals, { busy: this.busy, error: this.#generation.failure !== undefined, 'has-image': this.#image !== undefined });
   }
 
   override render(): TemplateResult {
-    const [w, h] = this.#canvasSize();
+    const [w, h] = this.#image ? [this.#image.width, this.#image.height] : [this.width ?? 512, this.height ?? 512];
     const failure = this.#generation.failure;
     return html`
       <div class="base" part="base" aria-busy=${String(this.busy)}>
@@ -275,11 +273,6 @@ export class DiffusionCanvasElement extends LitElement {
         <div class="error" part="error" ?hidden=${!failure}>${failure?.message ?? ''}</div>
         <div id="status" class="visually-hidden" part="status" role="status" aria-live="polite">${this.status}</div>
       </div>`;
-  }
-
-  #canvasSize(): [number, number] {
-    if (this.#image) return [this.#image.width, this.#image.height];
-    return [this.width ?? 512, this.height ?? 512];
   }
 
   #setImage(image: ImageData | undefined, isInput: boolean): void {

@@ -35,26 +35,23 @@ interface PromptBoxHandlers {
 
 const text = (value: number | undefined) => (value === undefined || value === null ? '' : String(value));
 
-/** The whole shadow content of `<prompt-box>`. */
-export function renderPromptBox(view: PromptBoxView, h: PromptBoxHandlers) {
-  const field = (name: FieldName) => (event: Event) => h.onField(name, (event.target as HTMLInputElement).value);
-  const number = (name: FieldName, label: string, value: number | undefined, attrs: { min: number; max: number; step: number }) => html`
+type FieldHandler = (name: FieldName) => (event: Event) => void;
+type NumberFieldName = 'steps' | 'guidanceScale' | 'width' | 'height';
+
+/** A number field that shows "default" when unset. */
+function numberField(view: PromptBoxView, h: PromptBoxHandlers, field: FieldHandler, name: NumberFieldName, label: string, attrs: { min: number; max: number; step: number }) {
+  return html`
     <label>${label}
       <input part="field" type="number" inputmode="numeric" min=${attrs.min} max=${attrs.max} step=${attrs.step}
-        placeholder="default" .value=${live(text(value))} ?disabled=${view.disabled}
+        placeholder="default" .value=${live(text(view[name]))} ?disabled=${view.disabled}
         @input=${field(name)} @change=${h.onChange}>
     </label>`;
+}
+
+/** The collapsed settings: negative prompt, steps, guidance, size, seed and sampler. */
+function renderSettings(view: PromptBoxView, h: PromptBoxHandlers, field: FieldHandler) {
+  const number = (name: NumberFieldName, label: string, attrs: { min: number; max: number; step: number }) => numberField(view, h, field, name, label, attrs);
   return html`
-    <form part="form" aria-busy=${String(h.busy)} @submit=${(e: Event) => { e.preventDefault(); h.onSubmit(); }}>
-      <div class="row">
-        <label class="prompt">Prompt
-          <textarea part="prompt" rows="2" .value=${live(view.prompt)} placeholder=${view.placeholder} ?disabled=${view.disabled}
-            aria-describedby="hint" @input=${field('prompt')} @change=${h.onChange} @keydown=${h.onKeydown}></textarea>
-        </label>
-        <button part="submit" class="primary" type="submit" ?disabled=${view.disabled}>Generate</button>
-        <button part="cancel" type="button" ?hidden=${!h.canCancel} @click=${h.onCancel}>Cancel</button>
-      </div>
-      <span id="hint" class="visually-hidden">Enter generates; Shift+Enter starts a new line.</span>
       <details part="settings">
         <summary>Settings</summary>
         <label>Negative prompt
@@ -62,10 +59,10 @@ export function renderPromptBox(view: PromptBoxView, h: PromptBoxHandlers) {
             @input=${field('negativePrompt')} @change=${h.onChange} @keydown=${h.onKeydown}></textarea>
         </label>
         <div class="grid">
-          ${number('steps', 'Steps', view.steps, { min: 1, max: 1000, step: 1 })}
-          ${number('guidanceScale', 'Guidance scale', view.guidanceScale, { min: 0, max: 50, step: 0.5 })}
-          ${number('width', 'Width', view.width, { min: 64, max: 2048, step: 8 })}
-          ${number('height', 'Height', view.height, { min: 64, max: 2048, step: 8 })}
+          ${number('steps', 'Steps', { min: 1, max: 1000, step: 1 })}
+          ${number('guidanceScale', 'Guidance scale', { min: 0, max: 50, step: 0.5 })}
+          ${number('width', 'Width', { min: 64, max: 2048, step: 8 })}
+          ${number('height', 'Height', { min: 64, max: 2048, step: 8 })}
           <label>Seed
             <span class="seed">
               <input part="field" type="number" inputmode="numeric" min="0" max="4294967295" step="1" placeholder="random"
@@ -82,7 +79,24 @@ export function renderPromptBox(view: PromptBoxView, h: PromptBoxHandlers) {
             </select>
           </label>
         </div>
-      </details>
+      </details>`;
+}
+
+/** The whole shadow content of `<prompt-box>`. */
+export function renderPromptBox(view: PromptBoxView, h: PromptBoxHandlers) {
+  const field: FieldHandler = (name) => (event) => h.onField(name, (event.target as HTMLInputElement).value);
+  return html`
+    <form part="form" aria-busy=${String(h.busy)} @submit=${(e: Event) => { e.preventDefault(); h.onSubmit(); }}>
+      <div class="row">
+        <label class="prompt">Prompt
+          <textarea part="prompt" rows="2" .value=${live(view.prompt)} placeholder=${view.placeholder} ?disabled=${view.disabled}
+            aria-describedby="hint" @input=${field('prompt')} @change=${h.onChange} @keydown=${h.onKeydown}></textarea>
+        </label>
+        <button part="submit" class="primary" type="submit" ?disabled=${view.disabled}>Generate</button>
+        <button part="cancel" type="button" ?hidden=${!h.canCancel} @click=${h.onCancel}>Cancel</button>
+      </div>
+      <span id="hint" class="visually-hidden">Enter generates; Shift+Enter starts a new line.</span>
+      ${renderSettings(view, h, field)}
       <div class="visually-hidden" role="status" aria-live="polite">${h.status}</div>
     </form>`;
 }
