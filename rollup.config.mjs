@@ -19,6 +19,16 @@ function workerUrl() {
   };
 }
 
+/** The shipped models are in src/models/: two folders up from source's shipped-models.ts, one from dist/. */
+function shippedModelsUrl() {
+  return {
+    name: 'web-diffusion-shipped-models-url',
+    transform(code, id) {
+      return id.endsWith('shipped-models.ts') ? { code: code.replace('../../models/', '../src/models/'), map: null } : null;
+    },
+  };
+}
+
 /** ORT fetches its .wasm relative to its own module URL, which is worker.js once bundled. */
 function copyOrtWasm() {
   return {
@@ -48,6 +58,7 @@ export default Object.entries(entries)
       nodeResolve({ browser: true, exportConditions: ['browser', 'import', 'default'] }),
       esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', minify: false }),
       workerUrl(),
+      shippedModelsUrl(),
       ...(name === 'worker' ? [copyOrtWasm()] : []),
     ],
     onwarn(warning, warn) {

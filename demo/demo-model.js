@@ -1,10 +1,21 @@
-// What every demo reads from its URL. Without `?model=` a demo uses a tiny model generated on this machine
-// (`npm start` makes it), so the demos work offline as the README promises; it has random weights and makes noise.
-// `?model=` takes a preset (sd-turbo, sd-1.5, sd-2-inpainting) or a folder URL; `?device=` wasm, webgpu or auto.
+// What every demo reads from its URL. Without `?model=` a demo uses the shapes model that ships with the package
+// (src/models/, trained by tools/train/), so the demos work offline as the README promises: 64x64 pictures of
+// flat shapes that follow the prompt. `?model=` takes a preset (sd-turbo, sd-1.5, sd-2-inpainting, ...) or a
+// folder URL; `?device=` wasm, webgpu or auto.
 
-/** The generated text-to-image model, and its 9-channel inpainting sibling. */
-export const TINY_MODEL = '/test/fixtures/models/web-int64/';
-export const TINY_INPAINTING_MODEL = '/test/fixtures/models/inpaint-9ch/';
+/** The shipped text-to-image model, and its 9-channel inpainting sibling. */
+export const TINY_MODEL = 'shapes';
+export const TINY_INPAINTING_MODEL = 'shapes-inpainting';
+
+/** Prompts the shapes world knows: a shape, its colour, a size, a place and a background colour. */
+export const SHAPES_PROMPTS = [
+  'a large red circle on a blue background',
+  'a yellow star at the top left corner of a purple background',
+  'small white square at the bottom right corner, black background',
+  'a green triangle on an orange background',
+];
+
+const LOCAL = new Set([TINY_MODEL, TINY_INPAINTING_MODEL]);
 
 const params = new URLSearchParams(location.search);
 
@@ -13,9 +24,9 @@ export function demoModel(tiny = TINY_MODEL) {
   return params.get('model') || tiny;
 }
 
-/** `?device=`, else WASM for the tiny models (they run in a second there) and 'auto' for real ones. */
+/** `?device=`, else WASM for the small local models (they run in a second there) and 'auto' for real ones. */
 export function demoDevice(model) {
-  return params.get('device') || (model.startsWith('/test/fixtures/models/') ? 'wasm' : 'auto');
+  return params.get('device') || (LOCAL.has(model) || model.startsWith('/test/fixtures/models/') ? 'wasm' : 'auto');
 }
 
 /** Codes that mean the model's files did not arrive: offline, or a wrong URL. */
@@ -26,9 +37,9 @@ const UNREACHABLE = new Set(['download-failed', 'model-not-found']);
  * can only fail, so the hint names the model that works without a network.
  */
 export function offlineHint(error, model) {
-  if (!UNREACHABLE.has(error?.code) || model.startsWith('/test/fixtures/models/')) return undefined;
+  if (!UNREACHABLE.has(error?.code) || LOCAL.has(model) || model.startsWith('/test/fixtures/models/')) return undefined;
   const offline = navigator.onLine === false ? 'You are offline. ' : 'If you are offline: ';
-  return `${offline}the tiny local model works without a network: ?model=${TINY_MODEL}`;
+  return `${offline}the shapes model ships with the package and works without a network: ?model=${TINY_MODEL}`;
 }
 
 /**

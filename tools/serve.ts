@@ -1,5 +1,6 @@
-// `npm start`: generate the tiny fixture models if needed, build dist/, and serve the repository over HTTP with
-// cross-origin isolation (so ORT's WASM can use threads). Prints the demo's localhost URL.
+// `npm start`: build dist/ and serve the repository over HTTP with cross-origin isolation (so ORT's WASM can use
+// threads). Prints the demo's localhost URL. The demos' default model (shapes) ships in src/models/, so nothing
+// is generated or downloaded first; `npm run fixtures` makes the random-weight test models if you want them.
 import { spawnSync } from 'node:child_process';
 import { startStaticServer } from './static-server.ts';
 
@@ -9,8 +10,6 @@ function step(label: string, command: string, args: string[]): void {
   if (status !== 0) process.exit(status ?? 1);
 }
 
-const fixturesReady = spawnSync('npx', ['tsx', 'tools/make-fixtures.ts', '--check'], { stdio: 'ignore' }).status === 0;
-if (!fixturesReady) step('Generating the tiny test models', 'npx', ['tsx', 'tools/make-fixtures.ts']);
 if (!process.argv.includes('--no-build')) step('Building dist/', 'npx', ['rollup', '-c', '--silent']);
 
 const { url } = await startStaticServer(process.cwd(), Number(process.env.PORT ?? 8080));

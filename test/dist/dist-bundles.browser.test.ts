@@ -26,6 +26,18 @@ describe('dist/ bundles', () => {
     }
   });
 
+  it('dist/index.js finds the shipped shapes model (src/models/ beside dist/) by its preset name', async () => {
+    const sdk = (await import(/* @vite-ignore */ new URL('/dist/index.js', location.href).href)) as DistSdk;
+    const diffusion = await sdk.createDiffusion({ model: 'shapes', device: 'wasm' });
+    try {
+      const result = await diffusion.generate({ prompt: 'a red circle on a blue background', steps: 2, seed: 1 });
+      equal(result.image.width, 64);
+      ok(varies(result.image));
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+
   it('dist/tokenizer.js, schedulers.js and random.js load on their own', async () => {
     const base = new URL('/dist/', location.href).href;
     const tokenizer = await import(/* @vite-ignore */ `${base}tokenizer.js`);

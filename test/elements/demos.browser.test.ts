@@ -1,7 +1,7 @@
 // The demo pages work: the plain drop-in page and the Vue page, loaded in an iframe and driven like a user.
 // Both build on dist/elements.js (npm test builds dist/ before the browser tests). Without `?model=` every demo uses
-// the tiny fixture model (the offline promise); `?model=` picks another, and a model that does not arrive is shown
-// with what to do (demo/demo-model.js).
+// the shapes model shipped in src/models/ (the offline promise); `?model=` picks another, and a model that does not
+// arrive is shown with what to do (demo/demo-model.js).
 import { sendKeys } from '@web/test-runner-commands';
 import { equal, ok } from '../helpers/assert.ts';
 import type { DiffusionCanvasElement } from '../../src/elements/index.ts';
@@ -42,9 +42,11 @@ describe('demo pages', () => {
     ok(source.includes('<script type="module" src="/dist/elements.js"></script>'));
     ok(source.includes('<!-- Demo only'), 'the URL-parameter script is marked as demo only');
     const canvas = doc.querySelector('diffusion-canvas') as DiffusionCanvasElement;
-    // Without ?model= the offline tiny model: nothing but the fixture is downloaded.
-    equal(canvas.model, FIXTURE_MODEL);
+    // Without ?model= the shipped shapes model, and prompts it knows to try.
+    equal(canvas.model, 'shapes');
+    ok(!canvas.hasAttribute('model'), 'the page sets no model: the element default is shapes');
     equal(canvas.device, 'wasm');
+    equal(doc.querySelectorAll('.try button').length, 4, 'four suggested prompts');
     for (const [name, value] of [['width', '64'], ['height', '64'], ['steps', '2']]) canvas.setAttribute(name, value);
     const textarea = doc.querySelector('prompt-box')!.shadowRoot!.querySelector('textarea')!;
     textarea.focus();
@@ -67,13 +69,13 @@ describe('demo pages', () => {
     const { detail } = (await failed) as CustomEvent<{ error: { code?: string } }>;
     equal(detail.error.code, 'model-not-found');
     const hint = doc.querySelector<HTMLElement>('.hint')!;
-    ok(!hint.hidden && hint.textContent!.includes(`?model=${FIXTURE_MODEL}`), hint.textContent!);
+    ok(!hint.hidden && hint.textContent!.includes('?model=shapes'), hint.textContent!);
   });
 
-  it('2-inpainting.html: defaults to the tiny inpainting model, and honours ?model=', async () => {
+  it('2-inpainting.html: defaults to the shapes inpainting model, and honours ?model=', async () => {
     let doc = await page('/demo/2-inpainting.html');
     let canvas = doc.querySelector('diffusion-canvas') as DiffusionCanvasElement;
-    equal(canvas.model, '/test/fixtures/models/inpaint-9ch/');
+    equal(canvas.model, 'shapes-inpainting');
     equal(canvas.device, 'wasm');
     document.querySelectorAll('iframe').forEach((f) => f.remove());
     doc = await page(`/demo/2-inpainting.html?model=${encodeURIComponent(FIXTURE_MODEL)}&device=webgpu`);
@@ -89,11 +91,11 @@ describe('demo pages', () => {
     button.click();
     const shown = await until(() => status().startsWith('Failed') && status(), status);
     ok(shown.includes('model-not-found'), shown);
-    ok(shown.includes(`?model=${FIXTURE_MODEL}`), shown);
+    ok(shown.includes('?model=shapes'), shown);
   });
 
   it('3-framework-vue.html: Vue binds the prompt, shares one SDK instance with the canvas, and lists results', async () => {
-    // No ?model=: the tiny model, on WASM, by default.
+    // No ?model=: the shapes model, on WASM, by default.
     const doc = await page('/demo/3-framework-vue.html?size=64&steps=2');
     const state = () => doc.body.textContent!.replace(/\s+/g, ' ').slice(0, 300);
     const box = await until(() => doc.querySelector('prompt-box'), state);

@@ -19,15 +19,15 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(__file__))
 from clip_bpe import EOS, Tokenizer  # noqa: E402
 from models import Clip, UNet, Vae, count  # noqa: E402
-from world import dataset  # noqa: E402
+from world import COLOUR_NAMES, SHAPES, dataset  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CACHE = os.path.join(HERE, '.cache')
 VOCAB_DIR = os.path.join(HERE, '..', '..', 'test', 'fixtures', 'clip')
 CLIP_MEAN = torch.tensor([0.48145466, 0.4578275, 0.40821073])[:, None, None]
 CLIP_STD = torch.tensor([0.26862954, 0.26130258, 0.27577711])[:, None, None]
-STEPS = {'clip': int(os.environ.get('CLIP_STEPS', 900)), 'vae': int(os.environ.get('VAE_STEPS', 1500)),
-         'unet': int(os.environ.get('UNET_STEPS', 5000)), 'inpaint': int(os.environ.get('INPAINT_STEPS', 2000))}
+STEPS = {'clip': int(os.environ.get('CLIP_STEPS', 600)), 'clip_tune': int(os.environ.get('CLIP_TUNE_STEPS', 600)), 'vae': int(os.environ.get('VAE_STEPS', 1500)),
+         'unet': int(os.environ.get('UNET_STEPS', 3000)), 'inpaint': int(os.environ.get('INPAINT_STEPS', 600))}
 TRAIN_IMAGES, SEED = 10000, 1
 LOG = {}
 
@@ -50,7 +50,16 @@ def cached(name, make):
         return torch.load(path)
     value = make()
     torch.save(value, path)
+    save_log()
     return value
+
+
+def save_log():
+    """Merges this run's figures into .cache/log.json after every stage, so an interrupted run keeps them."""
+    path = os.path.join(CACHE, 'log.json')
+    log = json.load(open(path)) if os.path.exists(path) else {}
+    log.update(LOG)
+    json.dump(log, open(path, 'w'), indent=1)
 
 
 def data():
@@ -67,7 +76,7 @@ def train_clip(d):
     torch.manual_seed(10)
     clip = Clip(d['known'])
     # Pooling reads the end-of-text token, and attention is causal: the first 32 positions decide it exactly.
-    length = 32
+    length = 20
     assert int((d['ids'] != EOS).sum(-1).max()) + 1 < length
     optimiser = torch.optim.AdamW(clip.parameters(), 1e-3, weight_decay=0.01)
     started, ema = time.time(), None
@@ -87,6 +96,54 @@ def train_clip(d):
         ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
         progress('clip', step, STEPS['clip'], ema, started)
     LOG['clip'] = {'steps': STEPS['clip'], 'loss': round(ema, 4), 'seconds': round(time.time() - started), 'logit_scale': round(clip.logit_scale.exp().item(), 3)}
+    return clip.state_dict()
+
+
+def token_ids(tokenizer, words):
+    ids = [tokenizer.encode(w) for w in words]
+    assert all(len(i) == 1 for i in ids), 'every colour and shape word is one BPE token'
+    return torch.tensor([i[0] for i in ids])
+
+
+def hard_negatives(ids, colours, shapes):
+    """Per caption, the caption of a different scene: its two colour words swapped (binds colour to shape and
+    background), and its shape word replaced by another shape's."""
+    swapped, reshaped = ids.clone(), ids.clone()
+    for row in range(len(ids)):
+        where = torch.nonzero(torch.isin(ids[row], colours)).flatten()
+        swapped[row, where[0]], swapped[row, where[-1]] = ids[row, where[-1]], ids[row, where[0]]
+        at = torch.nonzero(torch.isin(ids[row], shapes)).flatten()[0]
+        others = shapes[shapes != ids[row, at]]
+        reshaped[row, at] = others[torch.randint(0, len(others), (1,))]
+    return torch.cat([swapped, reshaped])
+
+
+def tune_clip(d, clip_state):
+    """Phase 2 of CLIP, after the U-Nets: the text tower stays frozen (it is their conditioning), and the image
+    tower learns to rank each image's caption above two near misses (hard negatives), which a batch of random
+    captions rarely holds. Locked-text tuning: cheap, as no gradient goes through the text transformer."""
+    torch.manual_seed(15)
+    clip = Clip(d['known'])
+    clip.load_state_dict(clip_state)
+    tokenizer = Tokenizer(os.path.join(VOCAB_DIR, 'vocab.json'), os.path.join(VOCAB_DIR, 'merges.txt'))
+    colours, shapes = token_ids(tokenizer, COLOUR_NAMES), token_ids(tokenizer, SHAPES)
+    optimiser = torch.optim.AdamW(list(clip.vision.parameters()) + [clip.logit_scale], 5e-4, weight_decay=0.01)
+    started, ema, n, length = time.time(), None, 128, 20
+    for step in range(1, STEPS['clip_tune'] + 1):
+        index = torch.randint(0, len(d['pixels']), (n,))
+        ids = d['ids'][index, torch.randint(0, 3, (n,))][:, :length]
+        with torch.no_grad():
+            texts = clip.embed_text(torch.cat([ids, hard_negatives(ids, colours, shapes)]))
+        image = clip.embed_image(((d['pixels'][index] + 1) / 2 - CLIP_MEAN) / CLIP_STD)
+        logits = clip.logit_scale.exp().clamp(max=100) * image @ texts.T
+        target = torch.arange(n)
+        loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits[:, :n].T, target)) / 2
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
+        progress('clip+', step, STEPS['clip_tune'], ema, started)
+    LOG['clip_tune'] = {'steps': STEPS['clip_tune'], 'loss': round(ema, 4), 'seconds': round(time.time() - started), 'logit_scale': round(clip.logit_scale.exp().item(), 3)}
     return clip.state_dict()
 
 
@@ -226,7 +283,6 @@ def train_inpaint(d, cache, vae_state, unet_state):
 def main():
     torch.set_num_threads(int(os.environ.get('THREADS', 2)))
     os.makedirs(CACHE, exist_ok=True)
-    started = time.time()
     d = data()
     print(f'world: {len(d["pixels"])} images, {d["ids"].shape[1]} captions each, {len(d["known"])} distinct tokens')
     clip = cached('clip.pt', lambda: train_clip(d))
@@ -234,13 +290,10 @@ def main():
     cache = cached('encoded.pt', lambda: encode_all(d, clip, vae))
     unet = cached('unet.pt', lambda: train_unet(d, cache, vae))
     cached('inpaint.pt', lambda: train_inpaint(d, cache, vae, unet))
-    log_path = os.path.join(CACHE, 'log.json')
-    log = json.load(open(log_path)) if os.path.exists(log_path) else {}
-    log.update(LOG)
-    log['known_tokens'] = len(d['known'])
-    log['total_seconds'] = log.get('total_seconds', 0) + round(time.time() - started)
-    json.dump(log, open(log_path, 'w'), indent=1)
-    print(json.dumps(log, indent=1))
+    cached('clip-tuned.pt', lambda: tune_clip(d, clip))
+    LOG['known_tokens'] = len(d['known'])
+    save_log()
+    print(open(os.path.join(CACHE, 'log.json')).read())
 
 
 if __name__ == '__main__':

@@ -3,6 +3,7 @@
  * Tests never download these; they use the generated tiny CLIP under test/fixtures/models/.
  */
 import type { ClipManifest } from '../protocol/clip-types.ts';
+import { shippedModel } from '../models/shipped-models.ts';
 
 const hub = (repo: string, path: string) => `https://huggingface.co/${repo}/resolve/main/${path}`;
 
@@ -19,8 +20,29 @@ function transformersJs(repo: string, id: string): ClipManifest {
   };
 }
 
+/**
+ * The shapes world's CLIP (tools/train/), shipped with the package. Its text tower is the diffusion model's
+ * text encoder file (which also outputs `text_embeds`), so sharing a worker with the `shapes` model, or the
+ * cache, downloads it once.
+ */
+function shapesClip(): ClipManifest {
+  const file = (path: string) => ({ url: new URL(path, shippedModel('shapes')).href });
+  return {
+    id: 'shapes', revision: '1',
+    textModel: file('text_encoder/model.onnx'),
+    visionModel: file('clip/onnx/vision_model.onnx'),
+    vocab: file('tokenizer/vocab.json'),
+    merges: file('tokenizer/merges.txt'),
+    preprocessorConfig: file('clip/preprocessor_config.json'),
+    logitScale: SHAPES_LOGIT_SCALE,
+  };
+}
+/** The trained temperature (src/models/shapes/clip/config.json); split exports drop it. */
+const SHAPES_LOGIT_SCALE = 25.3182;
+
 /** The presets by name, with what a visitor downloads once. */
 export const clipPresets = {
+  shapes: { manifest: shapesClip(), downloadBytes: 7_500_000 },
   'clip-vit-b32': { manifest: transformersJs('Xenova/clip-vit-base-patch32', 'clip-vit-b32'), downloadBytes: 605_000_000 },
   'clip-vit-large-patch14': { manifest: transformersJs('Xenova/clip-vit-large-patch14', 'clip-vit-large-patch14'), downloadBytes: 1_710_000_000 },
 } as const satisfies Record<string, { manifest: ClipManifest; downloadBytes: number }>;

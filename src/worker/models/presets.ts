@@ -4,6 +4,7 @@
  */
 import type { ModelManifest } from '../protocol/types.ts';
 import { folderLayout } from './folder-layout.ts';
+import { shippedModel } from './shipped-models.ts';
 
 const hub = (repo: string, path: string) => `https://huggingface.co/${repo}/resolve/main/${path}`;
 
@@ -57,8 +58,30 @@ const sd2Inpainting: ModelManifest = {
   defaults: { steps: 25, guidanceScale: 7.5, width: 512, height: 512 },
 };
 
+/**
+ * The shapes world (tools/train/): a small Stable Diffusion trained on 64x64 procedural pictures of flat shapes,
+ * in SD 1.x's structure and contracts. It ships with the package (12 MB, fp32), so it works offline.
+ */
+const shapes: ModelManifest = {
+  ...folderLayout(shippedModel('shapes')),
+  id: 'shapes',
+  revision: '1',
+  defaults: { steps: 20, guidanceScale: 7.5, width: 64, height: 64 },
+};
+
+/** The shapes world's 9-channel inpainting U-Net, fine-tuned from shapes'; every other file is shapes'. */
+const shapesInpainting: ModelManifest = {
+  ...shapes,
+  id: 'shapes-inpainting',
+  unet: { url: new URL('unet/model.onnx', shippedModel('shapes-inpainting')).href },
+  modelIndex: { url: new URL('model_index.json', shippedModel('shapes-inpainting')).href },
+  unetChannels: 9,
+};
+
 /** The presets by name, with what each needs from the browser. */
 export const presets = {
+  shapes: { manifest: shapes, downloadBytes: 9_700_000, needsShaderF16: false },
+  'shapes-inpainting': { manifest: shapesInpainting, downloadBytes: 9_700_000, needsShaderF16: false },
   'sd-turbo': { manifest: sdTurbo, downloadBytes: 2_510_000_000, needsShaderF16: true },
   'sd-1.5': { manifest: sd15, downloadBytes: 5_200_000_000, needsShaderF16: false },
   'sd-2-inpainting': { manifest: sd2Inpainting, downloadBytes: 2_600_000_000, needsShaderF16: true },

@@ -1,7 +1,10 @@
 // Model sources: presets, folder URLs (absolute or relative to the page) and manifests.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { resolveSource } from '../../../src/worker/models/resolve-source.ts';
+import { resolveClipSource } from '../../../src/worker/clip/clip-source.ts';
 
 describe('resolveSource', () => {
   it('expands a folder URL into the diffusers-ONNX layout, relative to the page', () => {
@@ -17,6 +20,21 @@ describe('resolveSource', () => {
     assert.equal(turbo.padTokenId, 0);
     const sd15 = resolveSource('sd-1.5');
     assert.match(sd15.textEncoder.url, /^https:\/\/.+stable-diffusion-v1-5-ONNX.+text_encoder\/model\.onnx$/);
+  });
+
+  it('resolves the shapes presets to the shipped src/models/ folders, every file they name present', () => {
+    const shapes = resolveSource('shapes');
+    const inpainting = resolveSource('shapes-inpainting');
+    const clip = resolveClipSource('shapes');
+    assert.match(shapes.unet.url, /\/src\/models\/shapes\/unet\/model\.onnx$/);
+    assert.match(inpainting.unet.url, /\/src\/models\/shapes-inpainting\/unet\/model\.onnx$/);
+    assert.equal(inpainting.textEncoder.url, shapes.textEncoder.url, 'one text encoder for both');
+    assert.equal(clip.textModel?.url, shapes.textEncoder.url, "and for CLIP's text tower");
+    const refs = [shapes, inpainting].flatMap((m) => [m.textEncoder, m.unet, m.vaeDecoder, m.vaeEncoder, m.vocab, m.merges, m.vaeConfig, m.modelIndex, m.schedulerConfig, m.specialTokensMap]);
+    for (const ref of [...refs, clip.visionModel, clip.preprocessorConfig]) {
+      const url = (ref as { url?: string } | undefined)?.url;
+      assert.ok(url && existsSync(fileURLToPath(url)), `${url} exists`);
+    }
   });
 
   it('resolves a manifest relative to its baseUrl', () => {

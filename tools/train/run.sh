@@ -1,0 +1,16 @@
+#!/bin/sh
+# `npm run train`: re-makes every shipped shapes-model file from fixed seeds (about an hour on 2 CPU cores):
+# trains (tools/train/.cache/ keeps finished stages; delete it to start over), exports src/models/shapes*/, and
+# writes the held-out evaluation set the tests read. Needs PyTorch: Debian's `apt-get install python3-torch`.
+set -e
+PYTHON=
+for candidate in /usr/bin/python3 python3; do
+  if "$candidate" -c 'import torch, onnx, PIL, regex' 2>/dev/null; then PYTHON=$candidate; break; fi
+done
+if [ -z "$PYTHON" ]; then
+  echo 'tools/train needs PyTorch, onnx and Pillow: sudo apt-get install -y python3-torch python3-onnx python3-pil python3-regex' >&2
+  exit 1
+fi
+"$PYTHON" tools/train/train.py
+"$PYTHON" tools/train/export.py
+"$PYTHON" tools/train/eval_set.py
