@@ -10,6 +10,9 @@ import { rankByPrompt, type ClipRanker } from './clip-rank.ts';
 import { toGenerateResult, type GenerateResult } from './result.ts';
 import { randomSeed, validateRequest } from '../worker/protocol/validate.ts';
 import { WorkerClient, type WorkerFactory } from './worker-client.ts';
+import { prepareInvertRequest, type InvertInput } from './invert.ts';
+import type { InvertResult } from '../worker/protocol/invert-types.ts';
+import { validateInvertRequest } from '../worker/protocol/validate-invert.ts';
 import type { Device, GenerateRequest, LoadedModelInfo, ModelSource, Progress } from '../worker/protocol/types.ts';
 
 /** How to run one call: cancellation and progress, as `fetch(input, init)` separates them. */
@@ -178,6 +181,24 @@ export class Diffusion {
     }
     // rankWith (a Clip): each result gains `clipScore`, the cosine to its prompt, and the batch is sorted best first.
     return options.rankWith ? rankByPrompt(results, request.prompt, options.rankWith, options) : results;
+  }
+
+  /**
+   * Inverts an image into the noise latents that the matching sampler denoises back into it (image -> noise, for
+   * editing by inversion): `generate({ prompt, latents, steps, scheduler: 'DDIM', guidanceScale: 1 })` with the
+   * same prompt and steps reconstructs it. Bad requests reject with a DiffusionError before anything is queued.
+   */
+  async invert(request: InvertInput, options: RunOptions = {}): Promise<InvertResult> {
+    if (this.#disposed) throw new DiffusionError('disposed', 'This Diffusion was disposed.');
+    checkRunOptions(options);
+    const prepared = await prepareInvertRequest(request);
+    const { seed } = validateInvertRequest(prepared, this.#info.defaults);
+    const user = options.onProgress;
+    // As in #run: a cancelled call's late reports are dropped.
+    const onProgress = user ? proxy((p: Progress) => { if (!options.signal?.aborted) user(p); }) : undefined;
+    const run = this.runShared(options, (client) => cancellable(client, options.signal, (id) =>
+      client.call((api) => api.invert(id, transfer({ ...prepared, seed }, [prepared.image.data.buffer]), onProgress))));
+    return untilAborted(run, options.signal);
   }
 
   /** @internal Runs `task` on this Diffusion's worker in its queue, for a Clip that shares the worker (decision 0009). */

@@ -5,6 +5,8 @@ export type { ClipRanker, RankedResult } from './clip-rank.ts';
 export type { ClipManifest, ClipModelInfo, ClipProgress, ClipSource } from '../worker/protocol/clip-types.ts';
 export { Diffusion, type GenerateInput, type RunOptions } from './diffusion.ts';
 export { type ImageSource } from './image-input.ts';
+export type { InvertInput } from './invert.ts';
+export type { InvertRequest, InvertResult } from '../worker/protocol/invert-types.ts';
 export {
   cacheUsage, deleteCachedModel, listCachedModels, prefetchModel, requestPersistentStorage,
   type CachedModel, type CacheOptions, type CacheUsage,

@@ -10,7 +10,10 @@ import { loadModel, prefetchModel, type LoadContext, type LoadedModel } from './
 import { resolveSource } from './models/resolve-source.ts';
 import type { GenerateRequest, LoadedModelInfo, LoadOptions, ModelManifest, ModelSource, Progress, WorkerResult } from './protocol/types.ts';
 import { generate } from './pipelines/generate.ts';
-import { yieldToEventLoop, type RunContext } from './pipelines/run-context.ts';
+import { invert } from './pipelines/invert.ts';
+import { runContextFor, yieldToEventLoop, type RunContext } from './pipelines/run-context.ts';
+import type { InvertRequest, InvertResult } from './protocol/invert-types.ts';
+import { validateInvertRequest } from './protocol/validate-invert.ts';
 import { configureRuntime, resolveBackend } from './runtime/ort.ts';
 import { ClipWorkerApi } from './clip/clip-api.ts';
 
@@ -104,6 +107,24 @@ export class WorkerApi {
       const result = await generate(model, valid, context);
       return transfer(result, [result.image.data.buffer]);
     } finally {
+      await Promise.resolve(last).catch(() => undefined);
+      this.#controllers.delete(id);
+    }
+  }
+
+  /** Inverts an image into noise latents (pipelines/invert.ts); request `id` is what `cancel` names. */
+  async invert(id: number, request: InvertRequest, onProgress?: ProgressCallback): Promise<InvertResult> {
+    const controller = this.#track(id);
+    let last: unknown;
+    const report = (p: Progress) => { last = onProgress?.(p); };
+    try {
+      const model = this.#model;
+      if (!model) throw new DiffusionError('invalid-argument', 'No model is loaded.');
+      const valid = validateInvertRequest(request, defaultsOf(model));
+      const result = await invert(model, valid, runContextFor(controller.signal, report, { backend: model.backend }));
+      return transfer(result, [result.latents.buffer]);
+    } finally {
+      // As in generate: every progress report has run on the caller's side before this settles.
       await Promise.resolve(last).catch(() => undefined);
       this.#controllers.delete(id);
     }

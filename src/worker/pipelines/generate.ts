@@ -4,6 +4,7 @@
  * differs (mode.ts): its initial latents, its extra U-Net channels, its after-step hook.
  */
 import { checkSizeFor, sizeErrorFrom } from '../models/contract.ts';
+import { DiffusionError } from '../protocol/errors.ts';
 import type { LoadedModel } from '../models/load-model.ts';
 import type { GenerationMode, WorkerResult } from '../protocol/types.ts';
 import type { ValidRequest } from '../protocol/validate.ts';
@@ -42,6 +43,9 @@ export async function generate(model: LoadedModel, request: ValidRequest, contex
   const schedulerConfig = resolveSampler(request.scheduler ?? model.schedulerConfig, model.schedulerConfig);
   checkSizeFor(model.unet.contract, request.width, request.height);
   const mode = generationMode(request);
+  if (request.latents && modeFor(model, mode) !== textMode) {
+    throw new DiffusionError('invalid-model', 'latents are for text-to-image on a 4-channel U-Net; this inpainting model starts from its own latents.', { details: { key: 'latents' } });
+  }
   try {
     return await runRecipe(model, { ...request, schedulerConfig }, context, mode);
   } catch (error) {

@@ -1,5 +1,6 @@
 /** What a pipeline run gets from the worker API: progress reporting and a cancellation checkpoint. */
 import type { LoadContext } from '../models/load-model.ts';
+import { abortError } from '../protocol/errors.ts';
 import type { Progress } from '../protocol/types.ts';
 
 /** Per-request services for a pipeline. */
@@ -29,4 +30,16 @@ export function yieldToEventLoop(): Promise<void> {
     waiting.push(resolve);
     channel.port2.postMessage(0);
   });
+}
+
+/** The services of one request from its abort signal and progress callback (cancellation checked between steps). */
+export function runContextFor(signal: AbortSignal, progress: (progress: Progress) => void, load: Omit<LoadContext, 'signal' | 'onProgress'>, previews = false): RunContext {
+  return {
+    signal, progress, previews,
+    load: { ...load, signal, onProgress: progress },
+    checkpoint: async () => {
+      await yieldToEventLoop();
+      if (signal.aborted) throw abortError(signal.reason);
+    },
+  };
 }

@@ -98,6 +98,8 @@ export interface GenerateRequest {
   readonly maskBlur?: number;
   /** Adds `preview` (a cheap latent-to-RGB ImageData at an eighth of the size) to each denoise progress report. Default false. */
   readonly previews?: boolean;
+  /** Text-to-image only: these [4, height/8, width/8] latents instead of the seeded noise (diffusers' `latents`), e.g. from `invert()`. */
+  readonly latents?: Float32Array;
 }
 
 /** Progress, as a union on `phase` with raw counts (never percentages). */

@@ -26,6 +26,7 @@ export interface ValidRequest {
   readonly strength: number;
   readonly maskBlur?: number;
   readonly previews: boolean;
+  readonly latents?: Float32Array;
 }
 
 /** Per-model defaults applied to fields the request leaves out. */
@@ -129,11 +130,13 @@ export function validateRequest(request: GenerateRequest, defaults: RequestDefau
   if (maskBlur !== undefined && (typeof maskBlur !== 'number' || !Number.isFinite(maskBlur) || maskBlur < 0 || maskBlur > 256)) {
     throw new DiffusionError('invalid-mask', `maskBlur must be a number of pixels from 0 to 256; got ${String(maskBlur)}.`);
   }
+  const width = checkSize('width', request.width ?? (image ? sizeForImage(image).width : defaults.width ?? 512));
+  const height = checkSize('height', request.height ?? (image ? sizeForImage(image).height : defaults.height ?? 512));
   return {
     prompt: checkText('prompt', request.prompt),
     negativePrompt: request.negativePrompt === undefined ? '' : checkText('negativePrompt', request.negativePrompt),
-    width: checkSize('width', request.width ?? (image ? sizeForImage(image).width : defaults.width ?? 512)),
-    height: checkSize('height', request.height ?? (image ? sizeForImage(image).height : defaults.height ?? 512)),
+    width,
+    height,
     steps: checkSteps(request.steps ?? defaults.steps ?? 20),
     guidanceScale: checkGuidance(request.guidanceScale ?? defaults.guidanceScale ?? 7.5),
     seed: checkSeed(request.seed),
@@ -143,5 +146,19 @@ export function validateRequest(request: GenerateRequest, defaults: RequestDefau
     strength: checkStrength(request.strength, mask !== undefined),
     maskBlur,
     previews: checkPreviews(request.previews),
+    latents: checkLatents(request.latents, width, height, image),
   };
+}
+
+/** Given latents: a Float32Array of the latent size, finite, and for text-to-image only (an image brings its own). */
+function checkLatents(value: unknown, width: number, height: number, image: ImageData | undefined): Float32Array | undefined {
+  if (value === undefined) return undefined;
+  const expected = 4 * (width / 8) * (height / 8);
+  if (!(value instanceof Float32Array)) throw new DiffusionError('invalid-argument', `latents must be a Float32Array of ${expected} values (4 x ${height / 8} x ${width / 8}).`, { details: { key: 'latents' } });
+  if (value.length !== expected) {
+    throw new DiffusionError('length-mismatch', `latents hold ${value.length} values; ${width}x${height} needs ${expected} (4 x ${height / 8} x ${width / 8}); pass the width and height they were made at.`, { details: { key: 'latents', expected, actual: value.length } });
+  }
+  if (image) throw new DiffusionError('invalid-argument', 'latents replace the noise of text-to-image; leave out `image` (image-to-image noises the image itself).', { details: { key: 'latents' } });
+  if (!value.every(Number.isFinite)) throw new DiffusionError('invalid-argument', 'latents hold NaN or infinite values.', { details: { key: 'latents' } });
+  return value;
 }

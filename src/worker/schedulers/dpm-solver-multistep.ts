@@ -9,7 +9,7 @@ import {
   VP_SOLVER_DEFAULTS, combine, convertModelOutput, dataEstimate, dpmCoefficients, dpmSolverNames, solverConfig,
 } from './multistep-common.ts';
 import { clippedIndex, multistepOptions, multistepSchedule } from './multistep-schedule.ts';
-import type { SchedulerConfig, StepOutput } from './scheduler.ts';
+import type { ResolvedSchedulerConfig, SchedulerConfig, StepOutput } from './scheduler.ts';
 import { checkSteps, randn } from './tensor-ops.ts';
 import { VpSolverScheduler } from './vp-solver-scheduler.ts';
 
@@ -32,34 +32,35 @@ export const dpmSolverMultistepDefaults: Readonly<typeof DEFAULTS> = Object.free
 
 const ALGORITHMS = ['dpmsolver', 'dpmsolver++', 'sde-dpmsolver', 'sde-dpmsolver++'];
 
+/** The keys the multistep update reads: every DPMSolverMultistepScheduler key (the inverse has no `use_lu_lambdas`). */
+export type DpmMultistepConfig = Omit<typeof DEFAULTS, 'use_lu_lambdas'> & { readonly use_lu_lambdas?: boolean };
+
 /**
- * DPM-Solver multistep sampler (diffusers' DPMSolverMultistepScheduler, 0.24.0).
- *
- * Hazard kept for fidelity: Karras/Lu sigmas repeat the last sigma, so with 15+ steps the final heun or third-order
- * update divides 0 by 0 (NaN) exactly as diffusers 0.24 does; `euler_at_final: true` avoids it.
+ * Resolves and checks a DPM-Solver multistep config for `className` (this class or its inverse, which shares every
+ * key but `use_lu_lambdas`), frozen.
  */
-export class DPMSolverMultistepScheduler extends VpSolverScheduler<typeof dpmSolverMultistepDefaults> {
+export function dpmMultistepConfig<T extends DpmMultistepConfig>(className: string, defaults: T, given: SchedulerConfig): T & ResolvedSchedulerConfig {
+  // Diffusers rewrites foreign algorithm names (DEIS, UniPC configs) to its own defaults.
+  const c = dpmSolverNames(solverConfig(className, defaults, given), ALGORITHMS);
+  if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.', { details: { key: 'solver_order' } });
+  if (c.solver_order === 3 && c.algorithm_type.startsWith('sde-')) {
+    // Diffusers has no third-order SDE update and fails mid-run; refuse up front instead.
+    throw new DiffusionError('invalid-scheduler-config', `${c.algorithm_type} supports solver_order 1 or 2 only.`, { details: { key: 'solver_order' } });
+  }
+  if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.', { details: { key: 'thresholding' } });
+  return Object.freeze(c);
+}
+
+/**
+ * The DPM-Solver multistep update (diffusers' `step`, which its inverse copies unchanged) over any schedule: the
+ * subclass's `setTimesteps` decides whether the run goes down (sampling) or up (inversion) in sigma.
+ */
+export abstract class DpmMultistepSolver<C extends DpmMultistepConfig> extends VpSolverScheduler<C> {
   #lowerOrderNums = 0;
 
-  constructor(given: SchedulerConfig = {}) {
-    // Diffusers rewrites foreign algorithm names (DEIS, UniPC configs) to its own defaults.
-    const c = dpmSolverNames(solverConfig('DPMSolverMultistepScheduler', dpmSolverMultistepDefaults, given), ALGORITHMS);
-    if (![1, 2, 3].includes(c.solver_order)) throw new DiffusionError('invalid-scheduler-config', 'solver_order must be 1, 2 or 3.', { details: { key: 'solver_order' } });
-    if (c.solver_order === 3 && c.algorithm_type.startsWith('sde-')) {
-      // Diffusers has no third-order SDE update and fails mid-run; refuse up front instead.
-      throw new DiffusionError('invalid-scheduler-config', `${c.algorithm_type} supports solver_order 1 or 2 only.`, { details: { key: 'solver_order' } });
-    }
-    if (c.thresholding) throw new DiffusionError('invalid-scheduler-config', 'thresholding is not supported.', { details: { key: 'thresholding' } });
-    super(Object.freeze(c));
-  }
-
-  setTimesteps(numInferenceSteps: number): void {
-    const c = this.config;
-    checkSteps(numInferenceSteps, c.num_train_timesteps, 'DPMSolverMultistepScheduler');
-    this.startRun(multistepSchedule(this.alphasCumprod, numInferenceSteps, {
-      ...multistepOptions(c), useLuLambdas: c.use_lu_lambdas,
-      lastTimestep: c.num_train_timesteps - clippedIndex(this.alphasCumprod, c.lambda_min_clipped),
-    }));
+  /** Installs a run and resets the warm-up counter of the lower-order first steps. */
+  protected override startRun(schedule: { timesteps: number[]; sigmas: number[] }): void {
+    super.startRun(schedule);
     this.#lowerOrderNums = 0;
   }
 
@@ -106,5 +107,26 @@ export class DPMSolverMultistepScheduler extends VpSolverScheduler<typeof dpmSol
     const diff = combine([[1, d1First], [-1, d1Second]]);
     const d1 = combine([[1, d1First], [r0 / (r0 + r1), diff]]);
     return combine([[k.sample, sample], [k.d0, m0], [k.d1Heun, d1], [k.d2 / (r0 + r1), diff]]);
+  }
+}
+
+/**
+ * DPM-Solver multistep sampler (diffusers' DPMSolverMultistepScheduler, 0.24.0).
+ *
+ * Hazard kept for fidelity: Karras/Lu sigmas repeat the last sigma, so with 15+ steps the final heun or third-order
+ * update divides 0 by 0 (NaN) exactly as diffusers 0.24 does; `euler_at_final: true` avoids it.
+ */
+export class DPMSolverMultistepScheduler extends DpmMultistepSolver<typeof dpmSolverMultistepDefaults> {
+  constructor(given: SchedulerConfig = {}) {
+    super(dpmMultistepConfig('DPMSolverMultistepScheduler', dpmSolverMultistepDefaults, given));
+  }
+
+  setTimesteps(numInferenceSteps: number): void {
+    const c = this.config;
+    checkSteps(numInferenceSteps, c.num_train_timesteps, 'DPMSolverMultistepScheduler');
+    this.startRun(multistepSchedule(this.alphasCumprod, numInferenceSteps, {
+      ...multistepOptions(c), useLuLambdas: c.use_lu_lambdas,
+      lastTimestep: c.num_train_timesteps - clippedIndex(this.alphasCumprod, c.lambda_min_clipped),
+    }));
   }
 }

@@ -61,7 +61,7 @@ export function multistepSchedule(acp: Float32Array, n: number, o: MultistepSche
  * like this (the check went with 0.22's step-index rewrite; the 0.26-era source still lacks it). Schedules without
  * repeats, every oracle-covered config among them, are unchanged; a run with repeats gets fewer steps than asked.
  */
-function uniqueInOrder(timesteps: number[]): number[] {
+export function uniqueInOrder(timesteps: number[]): number[] {
   const seen = new Set<number>();
   return timesteps.filter((t) => !seen.has(t) && seen.add(t) !== undefined);
 }

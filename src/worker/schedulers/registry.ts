@@ -3,10 +3,12 @@
  * outside the library can add more with {@link registerScheduler}.
  */
 import { DiffusionError } from '../protocol/errors.ts';
+import { CMStochasticIterativeScheduler } from './cm-stochastic-iterative.ts';
 import { DDIMInverseScheduler } from './ddim-inverse.ts';
 import { DDIMScheduler } from './ddim.ts';
 import { DDPMScheduler } from './ddpm.ts';
 import { DEISMultistepScheduler } from './deis-multistep.ts';
+import { DPMSolverMultistepInverseScheduler } from './dpm-solver-multistep-inverse.ts';
 import { DPMSolverMultistepScheduler } from './dpm-solver-multistep.ts';
 import { DPMSolverSinglestepScheduler } from './dpm-solver-singlestep.ts';
 import { EulerAncestralDiscreteScheduler } from './euler-ancestral-discrete.ts';
@@ -46,6 +48,8 @@ const BUILT_IN: Readonly<Record<string, SchedulerFactory>> = {
   DDPMParallelScheduler: (c) => new DDPMParallelScheduler(c),
   DDIMParallelScheduler: (c) => new DDIMParallelScheduler(c),
   UnCLIPScheduler: (c) => new UnCLIPScheduler(c),
+  DPMSolverMultistepInverseScheduler: (c) => new DPMSolverMultistepInverseScheduler(c),
+  CMStochasticIterativeScheduler: (c) => new CMStochasticIterativeScheduler(c),
 };
 
 const factories = new Map<string, SchedulerFactory>(Object.entries(BUILT_IN));

@@ -62,6 +62,29 @@ describe('scheduler config checks', () => {
     failsNaming(() => createScheduler({ _class_name: 'DDIMScheduler', eta: -1 }), 'eta');
   });
 
+  it('DPMSolverMultistepInverse and CMStochasticIterative name their own bad keys', () => {
+    const inverse = (extra: SchedulerConfig) => createScheduler({ _class_name: 'DPMSolverMultistepInverseScheduler', ...extra });
+    // Run backwards, the SDE noise scale is the root of a negative number: diffusers 0.24 returns NaN.
+    failsNaming(() => inverse({ algorithm_type: 'sde-dpmsolver++' }), 'algorithm_type');
+    failsNaming(() => inverse({ algorithm_type: 'sde-dpmsolver' }), 'algorithm_type');
+    failsNaming(() => inverse({ solver_order: 4 }), 'solver_order');
+    failsNaming(() => inverse({ solver_type: 'rk4' }), 'solver_type');
+    failsNaming(() => inverse({ lambda_min_clipped: 'low' }), 'lambda_min_clipped');
+    failsNaming(() => inverse({ thresholding: true }), 'thresholding');
+    assert.equal(inverse({ algorithm_type: 'deis' }).config.algorithm_type, 'dpmsolver++'); // diffusers' renaming
+    assert.ok(!Object.hasOwn(inverse({ use_lu_lambdas: true }).config, 'use_lu_lambdas')); // not a key of this class
+    const cm = (extra: SchedulerConfig) => createScheduler({ _class_name: 'CMStochasticIterativeScheduler', ...extra });
+    failsNaming(() => cm({ num_train_timesteps: 1 }), 'num_train_timesteps');
+    failsNaming(() => cm({ sigma_min: 0 }), 'sigma_min');
+    failsNaming(() => cm({ sigma_min: -1 }), 'sigma_min');
+    failsNaming(() => cm({ sigma_max: 0.001 }), 'sigma_max');
+    failsNaming(() => cm({ sigma_data: 0 }), 'sigma_data');
+    failsNaming(() => cm({ rho: -7 }), 'rho');
+    failsNaming(() => cm({ s_noise: -1 }), 's_noise');
+    failsNaming(() => cm({ clip_denoised: 'yes' }), 'clip_denoised');
+    failsNaming(() => cm({ sigma_max: Number.NaN }), 'sigma_max');
+  });
+
   it('a model config: a bad noise schedule fails the load; a key only its class reads does not', () => {
     failsNaming(() => checkModelSchedulerConfig({ _class_name: 'EulerDiscreteScheduler', num_train_timesteps: -5 }), 'num_train_timesteps');
     failsNaming(() => checkModelSchedulerConfig({ beta_start: 'abc' }), 'beta_start');

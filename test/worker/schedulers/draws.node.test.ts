@@ -29,8 +29,10 @@ interface StepInfo { readonly i: number; readonly t: number; readonly n: number;
 /**
  * `randn_tensor` calls per `step` in diffusers 0.24.0, read from each class's `step`: DDPM draws when t > 0, DDIM
  * when eta > 0, Euler always (used only when churning), Euler ancestral and KDPM2 ancestral always (KDPM2 a on
- * both halves), DPM-Solver multistep only for the SDE algorithms, LCM except on the last step. PNDM, Heun, LMS,
- * KDPM2, DPM-Solver singlestep, UniPC, DEIS, IPNDM and DDIMInverse take no generator in 0.24 and never draw; the
+ * both halves), DPM-Solver multistep only for the SDE algorithms, LCM except on the last step, CMStochasticIterative
+ * unless the run has one step. PNDM, Heun, LMS,
+ * KDPM2, DPM-Solver singlestep, UniPC, DEIS, IPNDM, DDIMInverse and DPMSolverMultistepInverse (whose SDE
+ * variants are refused) take no generator in 0.24 and never draw; the
  * parallel DDPM / DDIM step as their bases do.
  */
 function expectedDraws(className: string, { i, t, n, config }: StepInfo): number {
@@ -45,6 +47,7 @@ function expectedDraws(className: string, { i, t, n, config }: StepInfo): number
     case 'KDPM2AncestralDiscreteScheduler': return 1;
     case 'DPMSolverMultistepScheduler': return String(config.algorithm_type).startsWith('sde-') ? 1 : 0;
     case 'LCMScheduler': return i !== n - 1 ? 1 : 0;
+    case 'CMStochasticIterativeScheduler': return n > 1 ? 1 : 0;
     default: return 0;
   }
 }

@@ -31,6 +31,8 @@ const readOracle = (file: string) =>
 const oracle = readOracle('schedulers-sd15-10-steps.json');
 // The classes added later (tools/oracle/schedulers/new_schedulers.py): same loop and fields, run on their own.
 const added = readOracle('schedulers-added.json');
+// DPMSolverMultistepInverse and CMStochasticIterative (tools/oracle/schedulers/inverse_and_consistency.py).
+const inverseAndConsistency = readOracle('schedulers-inverse-cm.json');
 
 const TOLERANCE = 1e-4;
 const f32 = Math.fround;
@@ -91,7 +93,8 @@ function runVariant(scheduler: Scheduler, variant: OracleVariant): Record<string
 }
 
 describe('schedulers match diffusers 0.24 on the SD 1.5 config, 10 steps', () => {
-  for (const [name, variant] of [...Object.entries(oracle.schedulers), ...Object.entries(added.schedulers)]) {
+  for (const [name, variant] of [...Object.entries(oracle.schedulers), ...Object.entries(added.schedulers),
+    ...Object.entries(inverseAndConsistency.schedulers)]) {
     it(name, () => {
       // diffusers' step kwargs (DDIM's eta) are config keys here.
       const config = { ...variant.config, ...variant.step_kwargs, _class_name: variant.class };

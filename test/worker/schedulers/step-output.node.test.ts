@@ -15,6 +15,14 @@ const x0 = Float32Array.from({ length: SIZE }, (_, i) => Math.cos(i * 1.7) * 0.8
 const noise = Float32Array.from({ length: SIZE }, (_, i) => Math.sin(i * 2.3 + 0.5));
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 
+/** The consistency-model output F for which `c_skip(sigma) * noised + c_out(sigma) * F` is x0 (diffusers' defaults). */
+function consistencyOutput(noised: Float32Array, sigma: number): Float32Array {
+  const [sigmaMin, sigmaData] = [0.002, 0.5];
+  const cSkip = sigmaData ** 2 / ((sigma - sigmaMin) ** 2 + sigmaData ** 2);
+  const cOut = ((sigma - sigmaMin) * sigmaData) / Math.sqrt(sigma ** 2 + sigmaData ** 2);
+  return noised.map((v, i) => (x0[i]! - cSkip * v) / cOut);
+}
+
 describe('step() output', () => {
   for (const className of schedulerClassNames()) {
     it(`${className}: predOriginalSample is x0 for a perfect noise prediction`, () => {
@@ -26,13 +34,15 @@ describe('step() output', () => {
       const t = scheduler.timesteps[index]!;
       let sample = scheduler.addNoise(x0, noise, t);
       // Walk to `index` with the same perfect predictor, so multistep histories are consistent. DDIMInverse's step
-      // at `t` starts from the timestep before it; IPNDM's model predicts v, `alpha * noise - sigma * x0`.
+      // at `t` starts from the timestep before it; IPNDM's model predicts v, `alpha * noise - sigma * x0`; a
+      // consistency model predicts F with x0 = c_skip * x + c_out * F.
       const ts = scheduler.timesteps;
       for (const [k, step] of ts.slice(0, index + 1).entries()) {
         if (className === 'DDIMInverseScheduler' && k === 0) continue;
         const noised = scheduler.addNoise(x0, noise, className === 'DDIMInverseScheduler' ? ts[k - 1]! : step);
         const [alpha, sigma] = [Math.cos((step * Math.PI) / 2), Math.sin((step * Math.PI) / 2)];
-        const output = className === 'IPNDMScheduler' ? noise.map((v, i) => alpha * v - sigma * x0[i]!) : noise;
+        const output = className === 'IPNDMScheduler' ? noise.map((v, i) => alpha * v - sigma * x0[i]!)
+          : className === 'CMStochasticIterativeScheduler' ? consistencyOutput(noised, scheduler.sigmas[k]!) : noise;
         const out = scheduler.step(output, step, noised, generator);
         if (step === t) {
           assert.ok(maxDiff(out.predOriginalSample, x0) < 2e-3, `${className}: ${maxDiff(out.predOriginalSample, x0)}`);
