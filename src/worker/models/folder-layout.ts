@@ -64,10 +64,14 @@ export function narrowToIndex(manifest: ModelManifest, index: Record<string, unk
   let vaeConfig: FileRef | undefined;
   if (lists(index, 'vae')) vaeConfig = { url: new URL('vae/config.json', base).href };
   else if (optimum && lists(index, 'vae_decoder')) vaeConfig = manifest.vaeConfig;
-  // What the manifest itself names (a preset's own tokenizer files) wins over the folder's usual places.
+  const second = lists(index, 'text_encoder_2') ? secondEncoder(base, lists(index, 'tokenizer_2') ? 'tokenizer_2' : 'tokenizer') : {};
   return {
-    ...(lists(index, 'text_encoder_2') ? secondEncoder(base, lists(index, 'tokenizer_2') ? 'tokenizer_2' : 'tokenizer') : {}),
     ...manifest,
+    // What the manifest itself names (a preset's own tokenizer files) wins over the folder's usual places.
+    textEncoder2: manifest.textEncoder2 ?? second.textEncoder2,
+    vocab2: manifest.vocab2 ?? second.vocab2,
+    merges2: manifest.merges2 ?? second.merges2,
+    specialTokensMap2: manifest.specialTokensMap2 ?? second.specialTokensMap2,
     schedulerConfig: lists(index, 'scheduler') ? manifest.schedulerConfig : undefined,
     specialTokensMap: lists(index, 'tokenizer') ? manifest.specialTokensMap : undefined,
     vaeConfig,
