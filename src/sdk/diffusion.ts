@@ -151,7 +151,7 @@ export class Diffusion {
     checkRunOptions(options);
     const prepared = await prepareRequest(request);
     // A missing seed is drawn once, here: the worker keeps the one this validation drew.
-    const { seed } = validateRequest(prepared, this.#info.defaults);
+    const { seed } = validateRequest(prepared, this.#info.defaults, this.#info.family);
     const run = this.#queue.then(() => this.#run({ ...prepared, seed }, options));
     this.#queue = run.catch(() => undefined);
     return untilAborted(run, options.signal);

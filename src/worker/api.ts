@@ -39,11 +39,13 @@ interface Choice { readonly device: LoadOptions['device']; reason: string }
 
 /**
  * The request defaults: the manifest's, else, for an LCM U-Net that takes its guidance as `timestep_cond`,
- * what diffusers' LatentConsistencyModelPipeline uses (4 steps, guidance 8.5).
+ * what diffusers' LatentConsistencyModelPipeline uses (4 steps, guidance 8.5); for SDXL, diffusers' 1024x1024
+ * (its U-Net's sample_size x 8) unless the export fixed another size.
  */
 function defaultsOf(model: LoadedModel): NonNullable<ModelManifest['defaults']> {
   if (model.manifest.defaults) return model.manifest.defaults;
-  return model.unet.contract.timestepCond ? { steps: 4, guidanceScale: 8.5 } : {};
+  if (model.unet.contract.timestepCond) return { steps: 4, guidanceScale: 8.5 };
+  return model.family === 'sdxl' && !model.unet.contract.fixedLatentSize ? { width: 1024, height: 1024 } : {};
 }
 
 /** A progress callback proxied from the main thread. */
@@ -93,7 +95,7 @@ export class WorkerApi {
     try {
       const model = this.#model;
       if (!model) throw new DiffusionError('invalid-argument', 'No model is loaded.');
-      const valid = validateRequest(request, defaultsOf(model));
+      const valid = validateRequest(request, defaultsOf(model), model.family);
       const context: RunContext = {
         signal: controller.signal,
         progress: report,
@@ -183,6 +185,7 @@ export class WorkerApi {
       device: model.backend,
       deviceReason: this.#deviceReason,
       dtype: model.unet.contract.sample.type,
+      family: model.family,
       unetChannels: model.unet.contract.channels,
       canEncodeImages: Boolean(model.manifest.vaeEncoder),
       defaults: defaultsOf(model),

@@ -31,6 +31,8 @@ export interface UnetContract {
   readonly timestepCond?: FloatValue & { readonly dim: number };
   /** Latent [height, width] when the export fixed them (static-shape exports run at one size only). */
   readonly fixedLatentSize?: readonly [number, number];
+  /** SDXL's added conditioning: the pooled text embedding and the six micro-conditioning `time_ids` per image. */
+  readonly added?: { readonly textEmbeds: FloatValue; readonly timeIds: FloatValue };
 }
 
 /** A VAE half's contract: one image-like input and output. */
@@ -104,7 +106,16 @@ export function unetContract(session: Session, channelsHint = 4): UnetContract {
     batchable: batchable(sample) && batchable(hidden),
     fixedLatentSize: fixedSpatial(sample),
     timestepCond: timestepCondOf(inputs),
+    added: addedConditioningOf(inputs),
   };
+}
+
+/** SDXL's `text_embeds` and `time_ids` inputs, when the U-Net has both (detectFamily refuses one alone). */
+function addedConditioningOf(inputs: ValueInfo[]): UnetContract['added'] {
+  const textEmbeds = inputs.find((i) => i.name === 'text_embeds');
+  const timeIds = inputs.find((i) => i.name === 'time_ids');
+  if (!textEmbeds || !timeIds) return undefined;
+  return { textEmbeds: floatValue(textEmbeds, 'U-Net'), timeIds: floatValue(timeIds, 'U-Net') };
 }
 
 /** The optional `timestep_cond` input, whose width (time_cond_proj_dim) must be fixed in the export. */

@@ -39,6 +39,20 @@ function lists(index: Record<string, unknown>, component: string): boolean {
 }
 
 /**
+ * SDXL's second text encoder and tokenizer, only where model_index.json lists them (an SD folder asks for
+ * nothing more).
+ */
+function secondEncoder(base: string, tokenizer: string): Partial<ModelManifest> {
+  const url = (path: string) => new URL(path, base).href;
+  return {
+    textEncoder2: { url: url('text_encoder_2/model.onnx') },
+    vocab2: { url: url(`${tokenizer}/vocab.json`) },
+    merges2: { url: url(`${tokenizer}/merges.txt`) },
+    specialTokensMap2: { url: url(`${tokenizer}/special_tokens_map.json`) },
+  };
+}
+
+/**
  * The folder's manifest without the optional files its model_index.json says it lacks, so that a load asks for no
  * file that is not there (each such request is a 404 in the console). optimum (`ORT*` pipelines) writes the VAE's
  * config.json beside the decoder; diffusers' own ONNX export writes none, unless the folder also has a `vae/`
@@ -50,8 +64,14 @@ export function narrowToIndex(manifest: ModelManifest, index: Record<string, unk
   let vaeConfig: FileRef | undefined;
   if (lists(index, 'vae')) vaeConfig = { url: new URL('vae/config.json', base).href };
   else if (optimum && lists(index, 'vae_decoder')) vaeConfig = manifest.vaeConfig;
+  const second = lists(index, 'text_encoder_2') ? secondEncoder(base, lists(index, 'tokenizer_2') ? 'tokenizer_2' : 'tokenizer') : {};
   return {
     ...manifest,
+    // What the manifest itself names (a preset's own tokenizer files) wins over the folder's usual places.
+    textEncoder2: manifest.textEncoder2 ?? second.textEncoder2,
+    vocab2: manifest.vocab2 ?? second.vocab2,
+    merges2: manifest.merges2 ?? second.merges2,
+    specialTokensMap2: manifest.specialTokensMap2 ?? second.specialTokensMap2,
     schedulerConfig: lists(index, 'scheduler') ? manifest.schedulerConfig : undefined,
     specialTokensMap: lists(index, 'tokenizer') ? manifest.specialTokensMap : undefined,
     vaeConfig,

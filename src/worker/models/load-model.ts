@@ -4,8 +4,8 @@
  */
 import { DiffusionError } from '../protocol/errors.ts';
 import { cacheModelFile, ensureQuota, fetchModelFile, fetchOptionalFile, openModelFile, type FetchOptions } from '../cache/model-cache.ts';
-import type { FileRef, ModelManifest, ModelPart, OnnxFileRef, Progress } from '../protocol/types.ts';
-import { createSession, releaseSession, streamsBlobs, type Backend, type Session } from '../runtime/ort.ts';
+import type { FileRef, ModelFamily, ModelManifest, ModelPart, OnnxFileRef, Progress } from '../protocol/types.ts';
+import { createSession, inputsOf, releaseSession, streamsBlobs, type Backend, type Session } from '../runtime/ort.ts';
 import { parseSchedulerConfigJson } from '../schedulers/config.ts';
 import type { SchedulerConfig } from '../schedulers/scheduler.ts';
 import { checkModelSchedulerConfig } from '../schedulers/validate-config.ts';
@@ -14,10 +14,19 @@ import * as contracts from './contract.ts';
 import { externalDataLocations } from './onnx-external-data.ts';
 import { isFolderLayout, narrowToIndex } from './folder-layout.ts';
 import { firstConvInputChannels } from './onnx-conv-channels.ts';
+import { detectFamily, sdxlTextContract, type SdxlTextContract } from './sdxl-contract.ts';
 import { externalDataLocationsFromBlob, externalizeWeights, externalizeWeightsFromBlob, INLINE_WEIGHTS_PATH } from './onnx-inline-weights.ts';
 
 /** A network's session with the contract read from it. */
 export interface Network<C> { readonly session: Session; readonly contract: C }
+
+/** What an SDXL model adds: both text encoders read for SDXL's outputs, the second tokenizer, the zeros rule. */
+export interface SdxlModel {
+  readonly encoders: readonly [Network<SdxlTextContract>, Network<SdxlTextContract>];
+  readonly tokenizer2: ClipTokenizer;
+  readonly padTokenId2: number;
+  readonly forceZerosForEmptyPrompt: boolean;
+}
 
 /** Everything the pipelines need from a loaded model. */
 export interface LoadedModel {
@@ -30,6 +39,12 @@ export interface LoadedModel {
   readonly textEncoder: Network<contracts.TextEncoderContract>;
   readonly unet: Network<contracts.UnetContract>;
   readonly vaeDecoder: Network<contracts.VaeContract>;
+  /** SD 1.x/2.x or SDXL, detected from the sessions and model_index.json. */
+  readonly family: ModelFamily;
+  /** Present for SDXL models. */
+  readonly sdxl?: SdxlModel;
+  /** Loads (once) the manifest's fp32 VAE decoder, for decodes the first decoder overflows; absent without one. */
+  readonly vaeDecoderFp32?: (context: LoadContext) => Promise<Network<contracts.VaeContract>>;
   /** Loads (once) and returns the VAE encoder; fails with `invalid-model` when the model has none. */
   vaeEncoder(context: LoadContext): Promise<Network<contracts.VaeContract>>;
   /** Releases every session. */
@@ -199,17 +214,33 @@ async function readSettings(source: ModelManifest, context: SettingsContext) {
   const tokenizer = ClipTokenizer.fromFiles(vocabText, text(merges) ?? '');
   const schedulerConfig = (isRef ? schedulerFile : schedulerRef) ?? SD_DEFAULT_SCHEDULER;
   // optimum keeps the VAE config beside the decoder; other exports may have it in vae/ (tried only without an index).
+  const second = await secondTokenizer(manifest, options);
   const vaeFallback = !vaeFile && !index && isFolderLayout(manifest) ? await optionalJson({ url: new URL('vae/config.json', manifest.baseUrl).href }, manifest, options) : undefined;
   const vae = vaeFile ?? vaeFallback;
   const pipelineClass = String(index?._class_name ?? '');
   return {
     manifest,
+    pipelineClass,
+    second,
+    forceZerosForEmptyPrompt: manifest.forceZerosForEmptyPrompt ?? index?.force_zeros_for_empty_prompt === true,
     unetChannels: manifest.unetChannels ?? (/Inpaint/.test(pipelineClass) ? 9 : 4),
     tokenizer,
     schedulerConfig: checkModelSchedulerConfig(schedulerConfig as SchedulerConfig),
     padTokenId: manifest.padTokenId ?? padTokenFrom(special, vocabText),
     scalingFactor: manifest.scalingFactor ?? (typeof vae?.scaling_factor === 'number' ? vae.scaling_factor : 0.18215),
   };
+}
+
+/** SDXL's tokenizer_2 (OpenCLIP's, padding with `!`), when the manifest names its files. */
+async function secondTokenizer(manifest: ModelManifest, options: FetchOptions) {
+  if (!manifest.vocab2 || !manifest.merges2) return undefined;
+  const [vocab, merges, special] = await Promise.all([
+    fetchModelFile(request(manifest.vocab2, manifest), options),
+    fetchModelFile(request(manifest.merges2, manifest), options),
+    optionalJson(manifest.specialTokensMap2, manifest, options),
+  ]);
+  const vocabText = text(vocab) ?? '';
+  return { tokenizer: ClipTokenizer.fromFiles(vocabText, text(merges) ?? ''), padTokenId: manifest.padTokenId2 ?? padTokenFrom(special, vocabText) };
 }
 
 /** SD 1.x pads with `<|endoftext|>` (49407); SD 2.x / Turbo (OpenCLIP) with `!` (0). */
@@ -223,8 +254,9 @@ function padTokenFrom(special: Record<string, unknown> | undefined, vocabText: s
 
 /** The model's large files; their sizes, where the manifest gives them, let us check the quota before downloading. */
 function networkFiles(manifest: ModelManifest, withEncoder: boolean): OnnxFileRef[] {
-  const files = [manifest.textEncoder, manifest.unet, manifest.vaeDecoder];
-  return withEncoder && manifest.vaeEncoder ? [...files, manifest.vaeEncoder] : files;
+  const files = [manifest.textEncoder, manifest.textEncoder2, manifest.unet, manifest.vaeDecoder];
+  const later = withEncoder ? [manifest.vaeEncoder, manifest.vaeDecoderFp32] : [];
+  return [...files, ...later].filter((f): f is OnnxFileRef => f !== undefined);
 }
 
 async function checkQuota(files: OnnxFileRef[]): Promise<void> {
@@ -255,8 +287,8 @@ export async function prefetchModel(source: ModelManifest, context: Omit<LoadCon
 /** Loads every network of `manifest` except the VAE encoder, reporting progress per file and per session. */
 export async function loadModel(source: ModelManifest, context: LoadContext): Promise<LoadedModel> {
   await checkQuota(networkFiles(source, false));
-  const { manifest, ...settings } = await readSettings(source, context);
-  const parts: ModelPart[] = ['textEncoder', 'unet', 'vaeDecoder'];
+  const { manifest, pipelineClass, second, forceZerosForEmptyPrompt, ...settings } = await readSettings(source, context);
+  const parts: ModelPart[] = manifest.textEncoder2 ? ['textEncoder', 'textEncoder2', 'unet', 'vaeDecoder'] : ['textEncoder', 'unet', 'vaeDecoder'];
   const sessions: Session[] = [];
   const step = async (part: ModelPart, file: OnnxFileRef, label: string, inspect?: Inspect) => {
     const session = await loadNetwork(file, label, manifest, context, inspect);
@@ -267,16 +299,24 @@ export async function loadModel(source: ModelManifest, context: LoadContext): Pr
   try {
     const te = await step('textEncoder', manifest.textEncoder, 'text encoder');
     const textEncoder = { session: te, contract: contracts.textEncoderContract(te) };
+    const te2 = manifest.textEncoder2 && await step('textEncoder2', manifest.textEncoder2, 'text encoder 2');
+    const evidence = { pipelineClass, hasTextEncoder2: te2 !== undefined };
+    detectFamily(evidence); // what model_index.json alone rules out fails before the U-Net downloads
     // diffusers' export leaves the channel axis symbolic and names the plain pipeline for inpainting models too:
     // the first convolution's weight says 4 or 9 (issue 12.3). An explicit manifest value still wins.
     let graphChannels: number | undefined;
     const un = await step('unet', manifest.unet, 'U-Net', async (model) => { graphChannels = await firstConvInputChannels(model); });
     const unet = { session: un, contract: contracts.unetContract(un, manifest.unetChannels ?? graphChannels ?? settings.unetChannels) };
+    const family = detectFamily({ ...evidence, unetInputs: inputsOf(un).map((v) => v.name) });
+    const sdxl = family === 'sdxl' ? sdxlModel(te, te2!, second, forceZerosForEmptyPrompt) : undefined;
     const vd = await step('vaeDecoder', manifest.vaeDecoder, 'VAE decoder');
     const vaeDecoder = { session: vd, contract: contracts.vaeDecoderContract(vd) };
     let encoder: Promise<Network<contracts.VaeContract>> | undefined;
+    let fp32: Promise<Network<contracts.VaeContract>> | undefined;
+    const fp32File = manifest.vaeDecoderFp32;
     return {
-      manifest, backend: context.backend, ...settings, textEncoder, unet, vaeDecoder,
+      manifest, backend: context.backend, ...settings, textEncoder, unet, vaeDecoder, family, sdxl,
+      vaeDecoderFp32: fp32File && ((later: LoadContext) => (fp32 ??= loadFp32Decoder(fp32File, manifest, later, sessions).catch((error) => { fp32 = undefined; throw error; }))),
       vaeEncoder: (later: LoadContext) => (encoder ??= loadEncoder(manifest, later, sessions).catch((error) => { encoder = undefined; throw error; })),
       release: async () => { await Promise.all(sessions.map(releaseSession)); },
     };
@@ -284,6 +324,22 @@ export async function loadModel(source: ModelManifest, context: LoadContext): Pr
     await Promise.all(sessions.map(releaseSession));
     throw error;
   }
+}
+
+/** The SDXL parts, from the two text-encoder sessions; fails with `model-contract` when tokenizer_2 is missing. */
+function sdxlModel(te: Session, te2: Session, second: Awaited<ReturnType<typeof secondTokenizer>>, forceZerosForEmptyPrompt: boolean): SdxlModel {
+  if (!second) throw new DiffusionError('model-contract', 'This SDXL model has no tokenizer_2 (vocab.json and merges.txt); list it in model_index.json or give the manifest vocab2 and merges2.');
+  const encoders = [sdxlTextContract(te, 'text encoder', false), sdxlTextContract(te2, 'text encoder 2', true)] as const;
+  return {
+    encoders: [{ session: te, contract: encoders[0] }, { session: te2, contract: encoders[1] }],
+    tokenizer2: second.tokenizer, padTokenId2: second.padTokenId, forceZerosForEmptyPrompt,
+  };
+}
+
+async function loadFp32Decoder(file: OnnxFileRef, manifest: ModelManifest, context: LoadContext, sessions: Session[]) {
+  const session = await loadNetwork(file, 'VAE decoder (fp32)', manifest, context);
+  sessions.push(session);
+  return { session, contract: contracts.vaeDecoderContract(session) };
 }
 
 async function loadEncoder(manifest: ModelManifest, context: LoadContext, sessions: Session[]) {

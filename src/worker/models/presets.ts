@@ -78,6 +78,54 @@ const shapesInpainting: ModelManifest = {
   unetChannels: 9,
 };
 
+/**
+ * SDXL-Turbo, the WebNN developer preview's q4f16 export (Olive, int4 MatMulNBits weights, fp16 I/O, fp16-fix
+ * VAE): ~2.5 GB in four single files (the U-Net 1.83 GB, under the 2 GB ArrayBuffer cap). 1-4 steps, no
+ * guidance, 512x512; needs `shader-f16`. Tokenizers and scheduler are stabilityai/sdxl-turbo's.
+ */
+const sdxlTurbo: ModelManifest = {
+  id: 'sdxl-turbo',
+  revision: 'main',
+  textEncoder: { url: hub('webnn/sdxl-turbo', 'onnx/text_encoder_model_q4f16.onnx') },
+  textEncoder2: { url: hub('webnn/sdxl-turbo', 'onnx/text_encoder_2_model_q4f16.onnx') },
+  unet: { url: hub('webnn/sdxl-turbo', 'onnx/unet_model_q4f16.onnx') },
+  vaeDecoder: { url: hub('webnn/sdxl-turbo', 'onnx/vae_decoder_model_q4f16.onnx') },
+  vocab: { url: hub('stabilityai/sdxl-turbo', 'tokenizer/vocab.json') },
+  merges: { url: hub('stabilityai/sdxl-turbo', 'tokenizer/merges.txt') },
+  vocab2: { url: hub('stabilityai/sdxl-turbo', 'tokenizer_2/vocab.json') },
+  merges2: { url: hub('stabilityai/sdxl-turbo', 'tokenizer_2/merges.txt') },
+  schedulerConfig: {
+    _class_name: 'EulerAncestralDiscreteScheduler',
+    num_train_timesteps: 1000,
+    beta_start: 0.00085,
+    beta_end: 0.012,
+    beta_schedule: 'scaled_linear',
+    prediction_type: 'epsilon',
+    timestep_spacing: 'trailing',
+    steps_offset: 1,
+  },
+  padTokenId: 49407,
+  padTokenId2: 0,
+  scalingFactor: 0.13025,
+  forceZerosForEmptyPrompt: true,
+  defaults: { steps: 1, guidanceScale: 0, width: 512, height: 512, scheduler: 'EulerAncestralDiscreteScheduler' },
+};
+
+/**
+ * Stable Diffusion 2.1 (768 px, v-prediction), fp32 export with external U-Net weights (3.46 GB weights.pb),
+ * ~5.2 GB in all. fp32 throughout, so no fp16 attention overflow (SD 2.1's black images in fp16). The scheduler
+ * config is stabilityai/stable-diffusion-2-1's own, whose `prediction_type` is `v_prediction`.
+ */
+const sd21: ModelManifest = {
+  ...folderLayout(hub('julienkay/stable-diffusion-2-1', '')),
+  id: 'sd-2.1',
+  revision: 'main',
+  schedulerConfig: { url: hub('stabilityai/stable-diffusion-2-1', 'scheduler/scheduler_config.json') },
+  padTokenId: 0,
+  scalingFactor: 0.18215,
+  defaults: { steps: 25, guidanceScale: 7.5, width: 768, height: 768 },
+};
+
 /** The presets by name, with what each needs from the browser. */
 export const presets = {
   shapes: { manifest: shapes, downloadBytes: 9_700_000, needsShaderF16: false },
@@ -85,6 +133,8 @@ export const presets = {
   'sd-turbo': { manifest: sdTurbo, downloadBytes: 2_510_000_000, needsShaderF16: true },
   'sd-1.5': { manifest: sd15, downloadBytes: 5_200_000_000, needsShaderF16: false },
   'sd-2-inpainting': { manifest: sd2Inpainting, downloadBytes: 2_600_000_000, needsShaderF16: true },
+  'sdxl-turbo': { manifest: sdxlTurbo, downloadBytes: 2_500_000_000, needsShaderF16: true },
+  'sd-2.1': { manifest: sd21, downloadBytes: 5_200_000_000, needsShaderF16: false },
 } as const satisfies Record<string, { manifest: ModelManifest; downloadBytes: number; needsShaderF16: boolean }>;
 
 /** A preset's name. */

@@ -8,7 +8,7 @@ import { floatData, runSession } from '../runtime/ort.ts';
 import type { Scheduler } from '../schedulers/scheduler.ts';
 import { stepPreview } from '../tensor/latent-preview.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
-import type { PromptEmbeddings } from './encode-prompt.ts';
+import type { Feeds, PromptEmbeddings } from './encode-prompt.ts';
 import { floatTensor, guidanceCondTensor, hasNonFinite, timestepTensor } from './feeds.ts';
 
 /** What the loop needs besides the model. */
@@ -45,8 +45,9 @@ async function predictNoise(model: LoadedModel, input: Float32Array, t: number, 
   const { session, contract } = model.unet;
   const [, h, w] = options.latentShape;
   const channels = input.length / (h * w);
-  const run = async (sample: Float32Array, batch: number, hidden: ReturnType<typeof floatTensor>) => {
+  const run = async (sample: Float32Array, batch: number, hidden: ReturnType<typeof floatTensor>, added?: Feeds) => {
     const feeds = {
+      ...added,
       [contract.sample.name]: floatTensor(sample, [batch, channels, h, w], contract.sample.type),
       [contract.timestep.name]: timestepTensor(t, contract.timestep, batch),
       [contract.hidden.name]: hidden,
@@ -58,20 +59,21 @@ async function predictNoise(model: LoadedModel, input: Float32Array, t: number, 
     return floatData(outputs[contract.output.name]);
   };
   const { text, guidanceScale } = options;
-  if (!text.guided) return run(input, 1, text.single[0]);
+  const added = text.added;
+  if (!text.guided) return run(input, 1, text.single[0], added?.single[0]);
   let uncond: Float32Array;
   let cond: Float32Array;
   if (text.batched) {
     const both = new Float32Array(input.length * 2);
     both.set(input, 0);
     both.set(input, input.length);
-    const out = await run(both, 2, text.batched);
+    const out = await run(both, 2, text.batched, added?.batched);
     const size = out.length / 2;
     uncond = out.subarray(0, size);
     cond = out.subarray(size);
   } else {
-    uncond = await run(input, 1, text.single[0]);
-    cond = await run(input, 1, text.single[1]);
+    uncond = await run(input, 1, text.single[0], added?.single[0]);
+    cond = await run(input, 1, text.single[1], added?.single[1]);
   }
   const mixed = new Float32Array(uncond.length);
   for (let i = 0; i < mixed.length; i += 1) mixed[i] = uncond[i] + guidanceScale * (cond[i] - uncond[i]);

@@ -7,6 +7,9 @@ import { floatData, runSession, type OrtTensor } from '../runtime/ort.ts';
 import { floatTensor, hasNonFinite, idsTensor } from './feeds.ts';
 import { DiffusionError } from '../protocol/errors.ts';
 
+/** U-Net inputs by name. */
+export type Feeds = Readonly<Record<string, OrtTensor>>;
+
 /** The text conditioning for the U-Net: batch 2 ([negative, prompt]) under guidance, else batch 1. */
 export interface PromptEmbeddings {
   /** [batch, 77, dim] in the U-Net's float type; batch 2 only when the U-Net takes batch 2. */
@@ -14,6 +17,8 @@ export interface PromptEmbeddings {
   /** One tensor per guidance branch when the U-Net's batch is fixed at 1 ([negative, prompt], or [prompt]). */
   readonly single: readonly OrtTensor[];
   readonly guided: boolean;
+  /** SDXL's `text_embeds` and `time_ids`, batched and per branch like the hidden states. */
+  readonly added?: { readonly batched?: Feeds; readonly single: readonly Feeds[] };
 }
 
 async function encodeOne(model: LoadedModel, ids: Int32Array, batch: number): Promise<Float32Array> {

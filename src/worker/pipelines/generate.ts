@@ -14,6 +14,7 @@ import { TorchGenerator } from '../tensor/random.ts';
 import { decodeLatents } from './decode-latents.ts';
 import { denoise } from './denoise.ts';
 import { encodePrompt } from './encode-prompt.ts';
+import { encodeSdxlPrompt } from './encode-prompt-sdxl.ts';
 import { imageMode } from './image-to-image.ts';
 import { inpaintMode } from './inpaint.ts';
 import type { Mode, PipelineRequest } from './mode.ts';
@@ -68,9 +69,11 @@ async function runRecipe(model: LoadedModel, request: PipelineRequest, context: 
   // 2. Scheduler: the requested sampler over the model's own config (betas etc. stay the model's).
   scheduler.setTimesteps(request.steps);
 
-  // 3. Encode the prompt (and the negative prompt when guidance is on).
+  // 3. Encode the prompt (and the negative prompt when guidance is on); SDXL: both encoders, text_embeds, time_ids.
   context.progress({ phase: 'encode' });
-  const text = await encodePrompt(model, request.prompt, request.negativePrompt, guidanceScale);
+  const text = model.sdxl
+    ? await encodeSdxlPrompt(model, model.sdxl, request, guidanceScale > 1 && !model.unet.contract.timestepCond)
+    : await encodePrompt(model, request.prompt, request.negativePrompt, guidanceScale);
 
   // 4. The mode's initial latents (and extra channels, after-step hook), drawn from the seed in diffusers' order.
   const generator = new TorchGenerator(seed);
@@ -89,6 +92,6 @@ async function runRecipe(model: LoadedModel, request: PipelineRequest, context: 
 
   // 6. Decode, and let the mode finish the picture (inpainting composites it with the original).
   stopwatch.decoding(context);
-  const decoded = await decodeLatents(model, denoised, width, height);
+  const decoded = await decodeLatents(model, denoised, width, height, context.load);
   return result(start.finish ? start.finish(decoded) : decoded);
 }

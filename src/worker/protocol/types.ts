@@ -61,6 +61,23 @@ export interface ModelManifest {
   readonly fallback?: ModelSource;
   /** True for fp16 weights that WebGPU runs only with `shader-f16`: `device: 'auto'` then picks WASM up front. */
   readonly needsShaderF16?: boolean;
+  /**
+   * SDXL's second text encoder (OpenCLIP bigG with projection) and its tokenizer files; a folder's
+   * model_index.json adds them when it lists `text_encoder_2` and `tokenizer_2`.
+   */
+  readonly textEncoder2?: OnnxFileRef;
+  readonly vocab2?: FileRef;
+  readonly merges2?: FileRef;
+  readonly specialTokensMap2?: FileRef;
+  /** tokenizer_2's pad id (0, `!`, for SDXL); read from its special_tokens_map.json when omitted. */
+  readonly padTokenId2?: number;
+  /** SDXL: an empty negative prompt under guidance becomes zeros (model_index.json's `force_zeros_for_empty_prompt`). */
+  readonly forceZerosForEmptyPrompt?: boolean;
+  /**
+   * A VAE decoder in fp32, run again when the (fp16) decoder returns NaN or infinity: SDXL's VAE overflows in
+   * fp16. Without one such a decode fails with `nan-output`.
+   */
+  readonly vaeDecoderFp32?: OnnxFileRef;
   /** Sensible request defaults for this model (SD-Turbo: 1 step, guidance 0). */
   readonly defaults?: Partial<Pick<GenerateRequest, 'steps' | 'guidanceScale' | 'width' | 'height' | 'scheduler'>>;
 }
@@ -75,6 +92,9 @@ export interface LoadOptions {
   /** A model file download that gets no bytes for this long fails with `download-failed`; default 30 000. */
   readonly stallTimeoutMs?: number;
 }
+
+/** A size in pixels. */
+export interface PixelSize { readonly width: number; readonly height: number }
 
 /** What to make. Pixel sizes are multiples of 8. */
 export interface GenerateRequest {
@@ -96,6 +116,16 @@ export interface GenerateRequest {
   readonly strength?: number;
   /** Inpainting: feather of the final composite in pixels (default 4); pixels beyond it come back unchanged. */
   readonly maskBlur?: number;
+  /** SDXL only: the prompt for the second text encoder (default: `prompt`), as diffusers' `prompt_2`. */
+  readonly prompt2?: string;
+  /** SDXL only: the negative prompt for the second text encoder (default: `negativePrompt`). */
+  readonly negativePrompt2?: string;
+  /** SDXL micro-conditioning (diffusers' `original_size`): the size the picture claims to come from; default width x height. */
+  readonly originalSize?: PixelSize;
+  /** SDXL micro-conditioning (`crops_coords_top_left`): default { top: 0, left: 0 }, i.e. uncropped. */
+  readonly cropsCoordsTopLeft?: { readonly top: number; readonly left: number };
+  /** SDXL micro-conditioning (`target_size`): default width x height. */
+  readonly targetSize?: PixelSize;
   /** Adds `preview` (a cheap latent-to-RGB ImageData at an eighth of the size) to each denoise progress report. Default false. */
   readonly previews?: boolean;
   /** Text-to-image only: these [4, height/8, width/8] latents instead of the seeded noise (diffusers' `latents`), e.g. from `invert()`. */
@@ -117,8 +147,11 @@ export type Progress =
       readonly preview?: ImageData }
   | { readonly phase: 'decode' };
 
-/** The four networks of a Stable Diffusion model. */
-export type ModelPart = 'textEncoder' | 'unet' | 'vaeDecoder' | 'vaeEncoder';
+/** The networks of a Stable Diffusion model (SDXL adds a second text encoder). */
+export type ModelPart = 'textEncoder' | 'textEncoder2' | 'unet' | 'vaeDecoder' | 'vaeEncoder';
+
+/** The U-Net contract a model follows, detected from its sessions and model_index.json: SD 1.x/2.x, or SDXL. */
+export type ModelFamily = 'sd' | 'sdxl';
 
 /** Milliseconds spent per stage of one generation. */
 export interface Timings {
@@ -152,6 +185,8 @@ export interface LoadedModelInfo {
   /** Why this device runs the model, in words (e.g. "auto: the WebGPU adapter is a software renderer, slower than WASM."). */
   readonly deviceReason: string;
   readonly dtype: 'float16' | 'float32';
+  /** SD 1.x/2.x (one text encoder) or SDXL (two, and micro-conditioning). */
+  readonly family: ModelFamily;
   readonly unetChannels: number;
   readonly canEncodeImages: boolean;
   readonly defaults: NonNullable<ModelManifest['defaults']>;

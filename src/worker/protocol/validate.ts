@@ -4,15 +4,16 @@
  * before any GPU work.
  */
 import { DiffusionError } from './errors.ts';
-import type { GenerateRequest } from './types.ts';
+import type { GenerateRequest, ModelFamily } from './types.ts';
+import { checkSdxlOptions, type SdxlOptions } from './validate-sdxl.ts';
 
 /** Size limits in pixels; sizes are multiples of 8 because the VAE downsamples 8x. */
 export const SIZE_LIMITS = { min: 64, max: 2048, multiple: 8 } as const;
 /** Step limits (diffusers' schedulers are trained on 1000 timesteps). */
 export const STEP_LIMITS = { min: 1, max: 1000 } as const;
 
-/** A request with every field checked and filled in. */
-export interface ValidRequest {
+/** A request with every field checked and filled in (the SDXL ones stay undefined when not given). */
+export interface ValidRequest extends SdxlOptions {
   readonly prompt: string;
   readonly negativePrompt: string;
   readonly width: number;
@@ -114,8 +115,11 @@ export function sizeForImage(image: { width: number; height: number }): { width:
   return { width: floor8(Math.floor(image.width * scale)), height: floor8(Math.floor(image.height * scale)) };
 }
 
-/** Validates `request` and fills defaults (the model's, then SD's usual 512x512, 20 steps, guidance 7.5). */
-export function validateRequest(request: GenerateRequest, defaults: RequestDefaults = {}): ValidRequest {
+/**
+ * Validates `request` and fills defaults (the model's, then SD's usual 512x512, 20 steps, guidance 7.5). With the
+ * model's `family`, SDXL-only fields sent to an SD model are refused.
+ */
+export function validateRequest(request: GenerateRequest, defaults: RequestDefaults = {}, family?: ModelFamily): ValidRequest {
   if (typeof request !== 'object' || request === null) throw new DiffusionError('invalid-argument', 'generate() takes a request object.');
   const scheduler = request.scheduler ?? defaults.scheduler;
   if (scheduler !== undefined && typeof scheduler !== 'string' && (typeof scheduler !== 'object' || scheduler === null)) {
@@ -147,6 +151,7 @@ export function validateRequest(request: GenerateRequest, defaults: RequestDefau
     maskBlur,
     previews: checkPreviews(request.previews),
     latents: checkLatents(request.latents, width, height, image),
+    ...checkSdxlOptions(request, family),
   };
 }
 
