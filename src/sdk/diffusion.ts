@@ -8,7 +8,7 @@ import { DiffusionError } from '../worker/protocol/errors.ts';
 import { toImageData, type ImageSource } from './image-input.ts';
 import { rankByPrompt, type ClipRanker } from './clip-rank.ts';
 import { toGenerateResult, type GenerateResult } from './result.ts';
-import { randomSeed, validateRequest } from '../worker/protocol/validate.ts';
+import { checkValue, randomSeed, REQUEST_RULES, validateRequest } from '../worker/protocol/validate.ts';
 import { WorkerClient, type WorkerFactory } from './worker-client.ts';
 import { cancellable, checkRunOptions, untilAborted, WorkerSession, type CallOptions, type SessionModel } from './worker-session.ts';
 import type { Device, GenerateRequest, LoadedModelInfo, ModelSource, Progress } from '../worker/protocol/types.ts';
@@ -97,11 +97,8 @@ export class Diffusion {
       throw new DiffusionError('invalid-argument', `count must be an integer from 1 to ${BATCH_LIMIT}; got ${String(count)}.`, { details: { count } });
     }
     checkRunOptions(options);
-    const first = request?.seed ?? randomSeed();
     // Checked here, not per image: `first + i` would otherwise wrap a seed such as 2**53 silently.
-    if (typeof first !== 'number' || !Number.isSafeInteger(first) || first < 0 || first > 0xffffffff) {
-      throw new DiffusionError('invalid-seed', `seed must be an integer from 0 to 4294967295; got ${String(first)}.`, { details: { seed: first } });
-    }
+    const first = checkValue<number>('seed', request?.seed ?? randomSeed(), REQUEST_RULES.seed, 'invalid-seed');
     const results: GenerateResult[] = [];
     for (let i = 0; i < count; i += 1) {
       // Seeds wrap at 2^32 as torch's manual_seed keeps the low 32 bits.
