@@ -4,31 +4,15 @@
  * markup should not break the page, and the warning says what was expected.
  */
 import type { PropertyValues, ReactiveElement } from 'lit';
-import { SIZE_LIMITS, STEP_LIMITS } from '../sdk/index.ts';
+import { REQUEST_RULES, type ValueRule } from '../sdk/request-rules.ts';
 
 /** One property's rule: the test and the words for the warning. */
-export interface AttributeRule {
-  readonly valid: (value: unknown) => boolean;
-  readonly expected: string;
-}
-
-const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
-const { min: minSize, max: maxSize, multiple } = SIZE_LIMITS;
+export type AttributeRule = ValueRule;
 
 /** Rules shared by both elements. */
 export const rules = {
-  // The SDK's own limits, so an attribute the element accepts is one the SDK accepts.
-  size: {
-    valid: (v) => isInteger(v) && v >= minSize && v <= maxSize && v % multiple === 0,
-    expected: `a multiple of ${multiple} from ${minSize} to ${maxSize}`,
-  },
-  steps: {
-    valid: (v) => isInteger(v) && v >= STEP_LIMITS.min && v <= STEP_LIMITS.max,
-    expected: `an integer from ${STEP_LIMITS.min} to ${STEP_LIMITS.max}`,
-  },
-  guidanceScale: { valid: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, expected: 'a number >= 0' },
-  seed: { valid: (v) => isInteger(v) && v >= 0 && v <= 0xffffffff, expected: 'an integer from 0 to 4294967295' },
-  strength: { valid: (v) => typeof v === 'number' && v >= 0 && v <= 1, expected: 'a number from 0 to 1' },
+  // The SDK's own rules, so an attribute the element accepts is one the SDK accepts.
+  ...REQUEST_RULES,
   brushSize: { valid: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 1024, expected: 'a number from 1 to 1024' },
   tool: { valid: (v) => v === 'brush' || v === 'eraser', expected: '"brush" or "eraser"' },
   device: { valid: (v) => v === 'auto' || v === 'webgpu' || v === 'wasm', expected: '"auto", "webgpu" or "wasm"' },

@@ -1,7 +1,8 @@
 /** The SDK's front door: `createDiffusion({ model })` loads a model in a worker and resolves when it is ready. */
 import { DiffusionError } from '../worker/protocol/errors.ts';
-import { checkRunOptions, Diffusion, startWorker, type RunOptions } from './diffusion.ts';
+import { Diffusion, diffusionModel, type RunOptions } from './diffusion.ts';
 import { defaultWorkerFactory, type WorkerFactory } from './worker-client.ts';
+import { checkModelOptions, checkRunOptions, pageOrigin, startSession, WorkerSession } from './worker-session.ts';
 import type { Device, ModelSource } from '../worker/protocol/types.ts';
 
 /** Options for `createDiffusion`. */
@@ -31,27 +32,16 @@ function checkTimeout(name: 'stallTimeoutMs' | 'startTimeoutMs', value: unknown)
   throw new DiffusionError('invalid-argument', `${name} must be a positive number of milliseconds; got ${String(value)}.`, { details: { option: name } });
 }
 
-const DEVICES = ['auto', 'webgpu', 'wasm'] as const;
-
 /** Loads `options.model` in a new worker; resolves once every session is created. */
 export async function createDiffusion(options: DiffusionOptions): Promise<Diffusion> {
-  if (typeof options !== 'object' || options === null) throw new DiffusionError('invalid-argument', 'createDiffusion() takes an options object.');
+  const device = checkModelOptions('createDiffusion', options);
   checkRunOptions(options);
-  const device = options.device ?? 'auto';
-  if (!DEVICES.includes(device)) {
-    throw new DiffusionError('unsupported-device', `device must be one of ${DEVICES.join(', ')}; got '${String(device)}'.`);
-  }
-  if (options.model === undefined || options.model === null || options.model === '') {
-    throw new DiffusionError('invalid-model', 'createDiffusion() needs a `model`: a preset name, a folder URL or a manifest.');
-  }
   checkTimeout('stallTimeoutMs', options.stallTimeoutMs);
   checkTimeout('startTimeoutMs', options.startTimeoutMs);
-  const origin = typeof document !== 'undefined' ? document.baseURI : globalThis.location?.href ?? '';
-  const setup = {
-    model: options.model, device, origin, wasmPaths: options.wasmPaths, numThreads: options.numThreads,
+  const model = diffusionModel({
+    model: options.model, device, origin: pageOrigin() ?? '', wasmPaths: options.wasmPaths, numThreads: options.numThreads,
     stallTimeoutMs: options.stallTimeoutMs, startTimeoutMs: options.startTimeoutMs,
     workerFactory: options.workerFactory ?? defaultWorkerFactory,
-  };
-  const { client, info } = await startWorker(setup, options, () => undefined);
-  return new Diffusion(setup, client, info);
+  });
+  return new Diffusion(new WorkerSession(model, await startSession(model, options)));
 }

@@ -2,9 +2,10 @@
  * Managing downloaded models without loading one: list, delete, measure, prefetch for offline use, and ask for
  * persistent storage. Each call runs in a short-lived worker (the cache lives there, beside the pipeline).
  */
-import { proxy, type Remote } from 'comlink';
+import type { Remote } from 'comlink';
 import { DiffusionError } from '../worker/protocol/errors.ts';
 import { defaultWorkerFactory, WorkerClient, type WorkerFactory } from './worker-client.ts';
+import { cancellable, pageOrigin } from './worker-session.ts';
 import type { RunOptions } from './diffusion.ts';
 import type { WorkerApi } from '../worker/api.ts';
 import type { CachedModel, CacheUsage } from '../worker/cache/model-cache.ts';
@@ -16,8 +17,6 @@ export type { CachedModel, CacheUsage };
 export interface CacheOptions {
   readonly workerFactory?: WorkerFactory;
 }
-
-const pageOrigin = () => (typeof document !== 'undefined' ? document.baseURI : globalThis.location?.href);
 
 async function withWorker<T>(options: CacheOptions, task: (api: Remote<WorkerApi>, client: WorkerClient) => Promise<T>): Promise<T> {
   const client = new WorkerClient(options.workerFactory ?? defaultWorkerFactory, () => undefined);
@@ -46,16 +45,7 @@ export function cacheUsage(options: CacheOptions = {}): Promise<CacheUsage> {
 /** Downloads a model for offline use without creating sessions; progress and cancellation as for `createDiffusion`. */
 export function prefetchModel(model: ModelSource, options: CacheOptions & RunOptions = {}): Promise<void> {
   options.signal?.throwIfAborted();
-  return withWorker(options, async (api) => {
-    const id = -Date.now();
-    const onAbort = () => void api.cancel(id);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await api.prefetch(id, model, pageOrigin(), options.onProgress ? proxy(options.onProgress) : undefined);
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort);
-    }
-  });
+  return withWorker(options, (api) => cancellable((id) => api.cancel(id), options, (id, onProgress) => api.prefetch(id, model, pageOrigin(), onProgress)));
 }
 
 /** Asks the browser to keep downloaded models under storage pressure (`navigator.storage.persist()`); resolves to whether it will. */

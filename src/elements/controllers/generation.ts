@@ -9,6 +9,7 @@ import {
   createDiffusion, DiffusionError, isAbortError, type ClipRanker, type Device, type Diffusion, type GenerateInput,
   type GenerateResult, type Progress,
 } from '../../sdk/index.ts';
+import { untilAborted } from '../../sdk/worker-session.ts';
 import { DiffusionCompleteEvent, DiffusionErrorEvent, DiffusionProgressEvent } from '../events.ts';
 import { ProgressTracker, type ProgressSummary } from '../lib/progress-summary.ts';
 
@@ -176,16 +177,6 @@ export class GenerationController implements ReactiveController {
         if (this.#owned?.diffusion === diffusion) this.#owned = undefined;
       });
     }
-    return abortable(this.#owned!.diffusion, signal);
+    return untilAborted(this.#owned!.diffusion, signal);
   }
-}
-
-/** `promise`, or an AbortError as soon as `signal` aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new DOMException('Cancelled', 'AbortError'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

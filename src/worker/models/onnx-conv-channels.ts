@@ -4,42 +4,17 @@
  * the 9 of an inpainting U-Net is found only in `conv_in`'s weight, [out, in, kh, kw]. Only the graph's keys, node
  * names and the weight's dims are read (never a weight payload), so this is cheap over a Blob too.
  */
-import { fields, walk, walkBlob, type Field, type Walk } from './onnx-external-data.ts';
+import { fields, ONNX_FIELDS, text, varints, walk, walkBlob, type Field, type Walk } from './onnx-proto-walk.ts';
 
-const MODEL_GRAPH = 7;
-const GRAPH_NODE = 1;
-const GRAPH_INITIALIZER = 5;
-const NODE_INPUT = 1;
-const NODE_OP_TYPE = 4;
-const TENSOR_DIMS = 1;
-const TENSOR_NAME = 8;
-
-const decoder = new TextDecoder();
-
-function* text(field: Field): Walk<string> {
-  return decoder.decode(yield [field.start, field.end]);
-}
-
-/** The varints in `bytes` (a packed repeated field, or one unpacked value). */
-function varints(bytes: Uint8Array): number[] {
-  const out: number[] = [];
-  let value = 0;
-  let scale = 1;
-  for (const byte of bytes) {
-    value += (byte & 0x7f) * scale;
-    scale *= 128;
-    if ((byte & 0x80) === 0) { out.push(value); value = 0; scale = 1; }
-  }
-  return out;
-}
+const { model: MODEL, graph: GRAPH, node: NODE, tensor: TENSOR } = ONNX_FIELDS;
 
 /** The weight input name of the first Conv node that reads `input`. */
 function* convWeightOf(graph: Field[], input: string): Walk<string | undefined> {
-  for (const node of graph.filter((f) => f.number === GRAPH_NODE)) {
+  for (const node of graph.filter((f) => f.number === GRAPH.node)) {
     const nodeFields = yield* fields(node.start, node.end);
-    const op = nodeFields.find((f) => f.number === NODE_OP_TYPE);
+    const op = nodeFields.find((f) => f.number === NODE.opType);
     if (!op || (yield* text(op)) !== 'Conv') continue;
-    const inputs = nodeFields.filter((f) => f.number === NODE_INPUT);
+    const inputs = nodeFields.filter((f) => f.number === NODE.input);
     if (inputs.length < 2 || (yield* text(inputs[0])) !== input) continue;
     return yield* text(inputs[1]);
   }
@@ -48,19 +23,19 @@ function* convWeightOf(graph: Field[], input: string): Walk<string | undefined> 
 
 /** dims[1] of the initializer named `name`. */
 function* inputChannelsOf(graph: Field[], name: string): Walk<number | undefined> {
-  for (const tensor of graph.filter((f) => f.number === GRAPH_INITIALIZER)) {
+  for (const tensor of graph.filter((f) => f.number === GRAPH.initializer)) {
     const tensorFields = yield* fields(tensor.start, tensor.end);
-    const nameField = tensorFields.find((f) => f.number === TENSOR_NAME);
+    const nameField = tensorFields.find((f) => f.number === TENSOR.name);
     if (!nameField || (yield* text(nameField)) !== name) continue;
     const dims: number[] = [];
-    for (const dim of tensorFields.filter((f) => f.number === TENSOR_DIMS)) dims.push(...varints(yield [dim.start, dim.end]));
+    for (const dim of tensorFields.filter((f) => f.number === TENSOR.dims)) dims.push(...(yield* varints(dim)));
     return dims.length === 4 ? dims[1] : undefined;
   }
   return undefined;
 }
 
 function* firstConvChannels(size: number, input: string): Walk<number | undefined> {
-  const graphField = (yield* fields(0, size)).find((f) => f.number === MODEL_GRAPH);
+  const graphField = (yield* fields(0, size)).find((f) => f.number === MODEL.graph);
   if (!graphField) return undefined;
   const graph = yield* fields(graphField.start, graphField.end);
   const weight = yield* convWeightOf(graph, input);

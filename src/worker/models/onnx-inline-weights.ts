@@ -6,10 +6,10 @@
  * 4x the file at the peak, measured in bench/cache.bench.ts. External data is copied by ORT straight from our bytes
  * into each tensor (on WebGPU, into GPU buffers), and only the small graph is parsed. The rewrite copies no weight:
  * the new model holds the graph, and every large `raw_data` becomes `external_data` {location, offset, length}
- * into the original file, which is mounted under INLINE_WEIGHTS_PATH. The rewrite is one walk (onnx-external-data.ts)
+ * into the original file, which is mounted under INLINE_WEIGHTS_PATH. The rewrite is one walk (onnx-proto-walk.ts)
  * run over bytes or over a Blob; from a Blob it reads the graph and the tensors' small fields, never a large payload.
  */
-import { fields, walk, walkBlob, type Field, type Walk } from './onnx-external-data.ts';
+import { fields, LENGTH_DELIMITED, ONNX_FIELDS, walk, walkBlob, type Field, type Walk } from './onnx-proto-walk.ts';
 
 export { externalDataLocationsFromBlob } from './onnx-external-data.ts';
 
@@ -19,16 +19,13 @@ export const INLINE_WEIGHTS_PATH = 'web-diffusion-inline-weights.bin';
 /** Smaller tensors stay inline: moving them saves nothing and costs a lookup each. */
 const MIN_EXTERNAL_BYTES = 4096;
 
-const MODEL_GRAPH = 7;
-const GRAPH_INITIALIZER = 5;
-const TENSOR_RAW_DATA = 9;
-const TENSOR_EXTERNAL_DATA = 13;
-const TENSOR_DATA_LOCATION = 14;
+const { model: MODEL, graph: GRAPH, tensor: TENSOR, entry: ENTRY } = ONNX_FIELDS;
+/** TensorProto.DataLocation.EXTERNAL. */
 const DATA_LOCATION_EXTERNAL = 1;
-const LENGTH_DELIMITED = 2;
 
 const encoder = new TextEncoder();
 
+/** A varint's bytes, for writing (onnx-proto-walk.ts reads them). */
 function varint(value: number): number[] {
   const out: number[] = [];
   let rest = value;
@@ -60,22 +57,22 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 function entry(key: string, value: string): Uint8Array {
-  return message(TENSOR_EXTERNAL_DATA, concat([message(1, encoder.encode(key)), message(2, encoder.encode(value))]));
+  return message(TENSOR.externalData, concat([message(ENTRY.key, encoder.encode(key)), message(ENTRY.value, encoder.encode(value))]));
 }
 
 /** The TensorProto without its large `raw_data`, pointing at those bytes in the file instead; undefined when small. */
 function* externalTensor(tensor: Field): Walk<Uint8Array | undefined> {
   const tensorFields = yield* fields(tensor.start, tensor.end);
   // The last raw_data wins, as in protobuf; it is found before any byte is read so a small tensor is read once, whole.
-  const raw = tensorFields.filter((field) => field.number === TENSOR_RAW_DATA && field.wireType === LENGTH_DELIMITED).at(-1);
+  const raw = tensorFields.filter((field) => field.number === TENSOR.rawData && field.wireType === LENGTH_DELIMITED).at(-1);
   if (!raw || raw.end - raw.start < MIN_EXTERNAL_BYTES) return undefined;
   const parts: Uint8Array[] = [];
   for (const field of tensorFields) {
-    if (field.number === TENSOR_RAW_DATA && field.wireType === LENGTH_DELIMITED) continue;
-    if (field.number !== TENSOR_DATA_LOCATION) parts.push(yield [field.keyStart, field.end]);
+    if (field.number === TENSOR.rawData && field.wireType === LENGTH_DELIMITED) continue;
+    if (field.number !== TENSOR.dataLocation) parts.push(yield [field.keyStart, field.end]);
   }
   parts.push(entry('location', INLINE_WEIGHTS_PATH), entry('offset', String(raw.start)), entry('length', String(raw.end - raw.start)));
-  parts.push(new Uint8Array([...varint(TENSOR_DATA_LOCATION * 8), DATA_LOCATION_EXTERNAL]));
+  parts.push(new Uint8Array([...varint(TENSOR.dataLocation * 8), DATA_LOCATION_EXTERNAL]));
   return concat(parts);
 }
 
@@ -102,8 +99,8 @@ function* rewriteFields(start: number, end: number, rewrite: (field: Field) => W
 
 /** The ModelProto with its graph's large initializers made external; undefined when none is large. */
 function externalModel(size: number): Walk<Uint8Array | undefined> {
-  return rewriteFields(0, size, (field) => (field.number !== MODEL_GRAPH ? undefined
-    : rewriteFields(field.start, field.end, (graphField) => (graphField.number === GRAPH_INITIALIZER ? externalTensor(graphField) : undefined))));
+  return rewriteFields(0, size, (field) => (field.number !== MODEL.graph ? undefined
+    : rewriteFields(field.start, field.end, (graphField) => (graphField.number === GRAPH.initializer ? externalTensor(graphField) : undefined))));
 }
 
 /**

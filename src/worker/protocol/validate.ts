@@ -3,7 +3,7 @@
  * direct callers) and fills in defaults. Every problem is a DiffusionError with a specific code, raised
  * before any GPU work.
  */
-import { DiffusionError } from './errors.ts';
+import { DiffusionError, type ErrorCode } from './errors.ts';
 import type { GenerateRequest, ModelFamily } from './types.ts';
 import { checkSdxlOptions, type SdxlOptions } from './validate-sdxl.ts';
 
@@ -33,47 +33,39 @@ export interface ValidRequest extends SdxlOptions {
 /** Per-model defaults applied to fields the request leaves out. */
 export type RequestDefaults = Partial<Pick<GenerateRequest, 'steps' | 'guidanceScale' | 'width' | 'height' | 'scheduler'>>;
 
-function checkSize(name: 'width' | 'height', value: unknown): number {
-  const { min, max, multiple } = SIZE_LIMITS;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value % multiple !== 0 || value < min || value > max) {
-    throw new DiffusionError('invalid-size', `${name} must be a multiple of ${multiple} from ${min} to ${max}; got ${String(value)}.`, { details: { [name]: value, ...SIZE_LIMITS } });
-  }
-  return value;
+/** A rule for one value of a request: the test, and the words its message (and the elements' warnings) use. */
+export interface ValueRule {
+  readonly valid: (value: unknown) => boolean;
+  readonly expected: string;
 }
 
-function checkSteps(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < STEP_LIMITS.min || value > STEP_LIMITS.max) {
-    throw new DiffusionError('invalid-steps', `steps must be an integer from ${STEP_LIMITS.min} to ${STEP_LIMITS.max}; got ${String(value)}.`, { details: { steps: value } });
-  }
-  return value;
-}
+const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const { min: minSize, max: maxSize, multiple } = SIZE_LIMITS;
 
-function checkGuidance(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new DiffusionError('invalid-guidance-scale', `guidanceScale must be a finite number >= 0; got ${String(value)}.`, { details: { guidanceScale: value } });
+/** The rules for a request's numbers: one table for these checks and the elements' attribute checks. */
+export const REQUEST_RULES = {
+  size: { valid: (v) => isInteger(v) && v % multiple === 0 && v >= minSize && v <= maxSize, expected: `a multiple of ${multiple} from ${minSize} to ${maxSize}` },
+  steps: { valid: (v) => isInteger(v) && v >= STEP_LIMITS.min && v <= STEP_LIMITS.max, expected: `an integer from ${STEP_LIMITS.min} to ${STEP_LIMITS.max}` },
+  guidanceScale: { valid: (v) => isFiniteNumber(v) && v >= 0, expected: 'a finite number >= 0' },
+  seed: { valid: (v) => isInteger(v) && v >= 0 && v <= 0xffffffff, expected: 'an integer from 0 to 4294967295' },
+  strength: { valid: (v) => isFiniteNumber(v) && v >= 0 && v <= 1, expected: 'a number from 0 to 1' },
+} satisfies Record<string, ValueRule>;
+
+const MASK_BLUR: ValueRule = { valid: (v) => isFiniteNumber(v) && v >= 0 && v <= 256, expected: 'a number of pixels from 0 to 256' };
+const PREVIEWS: ValueRule = { valid: (v) => typeof v === 'boolean', expected: 'true or false' };
+
+/** `value` if it keeps `rule`, else a DiffusionError with `code` that names the field and the value. */
+export function checkValue<T>(name: string, value: unknown, rule: ValueRule, code: ErrorCode, details: Record<string, unknown> = {}): T {
+  if (!rule.valid(value)) {
+    throw new DiffusionError(code, `${name} must be ${rule.expected}; got ${String(value)}.`, { details: { [name]: value, ...details } });
   }
-  return value;
+  return value as T;
 }
 
 /** A random 32-bit seed, used when the request gives none (the result reports it). */
 export function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0];
-}
-
-function checkSeed(value: unknown): number {
-  if (value === undefined) return randomSeed();
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new DiffusionError('invalid-seed', `seed must be an integer from 0 to 4294967295; got ${String(value)}.`, { details: { seed: value } });
-  }
-  return value;
-}
-
-function checkStrength(value: unknown, inpainting: boolean): number {
-  if (value === undefined) return inpainting ? 1 : 0.8;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new DiffusionError('invalid-strength', `strength must be a number from 0 to 1; got ${String(value)}.`, { details: { strength: value } });
-  }
-  return value;
 }
 
 function checkText(name: 'prompt' | 'negativePrompt', value: unknown): string {
@@ -95,12 +87,6 @@ function checkImage(name: 'image' | 'mask', value: unknown): ImageData | undefin
   if (!isImageData(value)) throw new DiffusionError(code, `${name} must be ImageData (the SDK converts images, canvases, bitmaps and Blobs).`);
   if (value.width === 0 || value.height === 0) throw new DiffusionError(code, `${name} is empty (${value.width}x${value.height}).`);
   // No size limit here: inputs are scaled to the request's size, and SIZE_LIMITS apply to that output.
-  return value;
-}
-
-function checkPreviews(value: unknown): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new DiffusionError('invalid-argument', `previews must be true or false; got ${String(value)}.`, { details: { previews: value } });
   return value;
 }
 
@@ -130,26 +116,25 @@ export function validateRequest(request: GenerateRequest, defaults: RequestDefau
   }
   const image = checkImage('image', request.image);
   const mask = checkImage('mask', request.mask);
-  const maskBlur = request.maskBlur;
-  if (maskBlur !== undefined && (typeof maskBlur !== 'number' || !Number.isFinite(maskBlur) || maskBlur < 0 || maskBlur > 256)) {
-    throw new DiffusionError('invalid-mask', `maskBlur must be a number of pixels from 0 to 256; got ${String(maskBlur)}.`);
-  }
-  const width = checkSize('width', request.width ?? (image ? sizeForImage(image).width : defaults.width ?? 512));
-  const height = checkSize('height', request.height ?? (image ? sizeForImage(image).height : defaults.height ?? 512));
+  const maskBlur = request.maskBlur === undefined ? undefined : checkValue<number>('maskBlur', request.maskBlur, MASK_BLUR, 'invalid-mask');
+  const size = (name: 'width' | 'height', value: unknown) => checkValue<number>(name, value, REQUEST_RULES.size, 'invalid-size', SIZE_LIMITS);
+  const width = size('width', request.width ?? (image ? sizeForImage(image).width : defaults.width ?? 512));
+  const height = size('height', request.height ?? (image ? sizeForImage(image).height : defaults.height ?? 512));
   return {
     prompt: checkText('prompt', request.prompt),
     negativePrompt: request.negativePrompt === undefined ? '' : checkText('negativePrompt', request.negativePrompt),
     width,
     height,
-    steps: checkSteps(request.steps ?? defaults.steps ?? 20),
-    guidanceScale: checkGuidance(request.guidanceScale ?? defaults.guidanceScale ?? 7.5),
-    seed: checkSeed(request.seed),
+    steps: checkValue<number>('steps', request.steps ?? defaults.steps ?? 20, REQUEST_RULES.steps, 'invalid-steps'),
+    guidanceScale: checkValue<number>('guidanceScale', request.guidanceScale ?? defaults.guidanceScale ?? 7.5, REQUEST_RULES.guidanceScale, 'invalid-guidance-scale'),
+    seed: request.seed === undefined ? randomSeed() : checkValue<number>('seed', request.seed, REQUEST_RULES.seed, 'invalid-seed'),
     scheduler,
     image,
     mask,
-    strength: checkStrength(request.strength, mask !== undefined),
+    // diffusers' defaults: inpainting repaints the masked area from pure noise, image-to-image noises 80% of the way.
+    strength: request.strength === undefined ? (mask ? 1 : 0.8) : checkValue<number>('strength', request.strength, REQUEST_RULES.strength, 'invalid-strength'),
     maskBlur,
-    previews: checkPreviews(request.previews),
+    previews: request.previews === undefined ? false : checkValue<boolean>('previews', request.previews, PREVIEWS, 'invalid-argument'),
     latents: checkLatents(request.latents, width, height, image),
     ...checkSdxlOptions(request, family),
   };

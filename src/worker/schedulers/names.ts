@@ -1,15 +1,17 @@
 /**
  * The resolution of a requested sampler against a model's own `scheduler_config.json` (so the betas and offsets stay
- * the model's). The name table itself is pure data in `protocol/sampler-names.ts`, shared with the SDK and elements.
+ * the model's). The names are pure data in `protocol/sampler-names.ts`, shared with the SDK and elements; what they
+ * stand for is in `sampler-table.ts`.
  */
 import { DiffusionError } from '../protocol/errors.ts';
-import { SAMPLER_NAMES, SAMPLER_TABLE, samplerOverrides } from '../protocol/sampler-names.ts';
+import { SAMPLER_NAMES } from '../protocol/sampler-names.ts';
+import { SAMPLER_TABLE, samplerOverrides } from './sampler-table.ts';
 import { createScheduler, hasScheduler, schedulerClassNames } from './registry.ts';
 import type { SchedulerConfig } from './scheduler.ts';
 
 /** Every sampler name a UI can offer (table names, then diffusers class names) whose class is registered. */
 export function samplerNames(): string[] {
-  const named = SAMPLER_NAMES.filter((name) => hasScheduler(String(SAMPLER_TABLE[name]!._class_name)));
+  const named = SAMPLER_NAMES.filter((name) => hasScheduler(String(SAMPLER_TABLE[name]?._class_name)));
   return [...named, ...schedulerClassNames()];
 }
 

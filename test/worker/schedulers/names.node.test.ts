@@ -4,6 +4,8 @@ import { describe, it } from 'node:test';
 import { isDiffusionError } from '../../../src/worker/protocol/errors.ts';
 import { parseSchedulerConfigJson } from '../../../src/worker/schedulers/config.ts';
 import { resolveSampler, samplerNames } from '../../../src/worker/schedulers/names.ts';
+import { SAMPLER_NAMES } from '../../../src/worker/protocol/sampler-names.ts';
+import { SAMPLER_TABLE } from '../../../src/worker/schedulers/sampler-table.ts';
 import { createScheduler, schedulerClassNames } from '../../../src/worker/schedulers/registry.ts';
 
 const MODEL = Object.freeze({
@@ -55,6 +57,10 @@ describe('resolveSampler', () => {
 });
 
 describe('samplerNames', () => {
+  it('the names the SDK lists and the table of what they stand for have the same keys, in the same order', () => {
+    assert.deepEqual(Object.keys(SAMPLER_TABLE), [...SAMPLER_NAMES]);
+  });
+
   it('lists table names and class names, each of which builds and runs a step', () => {
     const names = samplerNames();
     for (const expected of ['Euler', 'Euler a', 'DPM++ 2M Karras', 'DDIM', 'LCM', 'euler', 'dpmpp_2m_sde', 'EulerDiscreteScheduler']) {
