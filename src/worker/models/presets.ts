@@ -126,6 +126,21 @@ const sd21: ModelManifest = {
   defaults: { steps: 25, guidanceScale: 7.5, width: 768, height: 768 },
 };
 
+/**
+ * LCM-Dreamshaper v7 (a latent consistency model distilled from Dreamshaper, an SD 1.5 fine-tune), fp16 export in
+ * the diffusers-ONNX layout with external U-Net weights (1.64 GB): ~2.1 GB in all. Its U-Net takes `timestep_cond`
+ * (guidance is embedded, not done by CFG), and its own scheduler folder names LCMScheduler. 4 steps, as diffusers'
+ * LatentConsistencyModelPipeline defaults (guidance 8.5); needs `shader-f16`.
+ */
+const lcmDreamshaper: ModelManifest = {
+  ...folderLayout(hub('aislamov/lcm-dreamshaper-v7-onnx', '')),
+  id: 'lcm-dreamshaper-v7',
+  revision: 'main',
+  padTokenId: 49407,
+  scalingFactor: 0.18215,
+  defaults: { steps: 4, guidanceScale: 8.5, width: 512, height: 512 },
+};
+
 /** The presets by name, with what each needs from the browser. */
 export const presets = {
   shapes: { manifest: shapes, downloadBytes: 9_700_000, needsShaderF16: false },
@@ -135,6 +150,7 @@ export const presets = {
   'sd-2-inpainting': { manifest: sd2Inpainting, downloadBytes: 2_600_000_000, needsShaderF16: true },
   'sdxl-turbo': { manifest: sdxlTurbo, downloadBytes: 2_500_000_000, needsShaderF16: true },
   'sd-2.1': { manifest: sd21, downloadBytes: 5_200_000_000, needsShaderF16: false },
+  'lcm-dreamshaper-v7': { manifest: lcmDreamshaper, downloadBytes: 2_100_000_000, needsShaderF16: true },
 } as const satisfies Record<string, { manifest: ModelManifest; downloadBytes: number; needsShaderF16: boolean }>;
 
 /** A preset's name. */

@@ -1,4 +1,4 @@
-// The SDXL-Turbo and SD 2.1 (768, v-prediction) presets (issue 16.5): what they resolve to, without downloading.
+// The SDXL-Turbo, SD 2.1 (768, v-prediction) and LCM-Dreamshaper presets (issue 16.5, 16.3): what they resolve to, without downloading.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { presets } from '../../../src/worker/models/presets.ts';
@@ -26,5 +26,16 @@ describe('sd-2.1 preset', () => {
     assert.match(sd21.unet.url, /julienkay\/stable-diffusion-2-1\/resolve\/main\/unet\/model\.onnx$/);
     assert.equal(sd21.padTokenId, 0);
     assert.equal(presets['sd-2.1'].needsShaderF16, false);
+  });
+});
+
+describe('lcm-dreamshaper-v7 preset', () => {
+  it("reads the folder's own LCMScheduler config and defaults to 4 steps at guidance 8.5 (diffusers' LCM pipeline)", () => {
+    const lcm = resolveSource('lcm-dreamshaper-v7');
+    assert.match(lcm.unet.url, /aislamov\/lcm-dreamshaper-v7-onnx\/resolve\/main\/unet\/model\.onnx$/);
+    assert.match((lcm.schedulerConfig as { url: string }).url, /lcm-dreamshaper-v7-onnx\/resolve\/main\/scheduler\/scheduler_config\.json$/);
+    assert.deepEqual(lcm.defaults, { steps: 4, guidanceScale: 8.5, width: 512, height: 512 });
+    assert.deepEqual([lcm.padTokenId, lcm.scalingFactor], [49407, 0.18215]);
+    assert.equal(presets['lcm-dreamshaper-v7'].needsShaderF16, true);
   });
 });
