@@ -11,14 +11,17 @@ const SCHEDULER_MARKERS = ['scaleModelInput', 'initNoiseSigma', 'karrasSigmas'];
 describe('bundle sizes', () => {
   it('dist/elements.js holds no scheduler code and stays under its ceiling', async () => {
     const elements = await measureBundle('elements');
-    for (const marker of SCHEDULER_MARKERS) assert.ok(!elements.code.includes(marker), `elements bundle contains ${marker}`);
+    // With the SDK it imports from index.js: nothing a page loads for the elements may hold scheduler code.
+    for (const marker of SCHEDULER_MARKERS) assert.ok(!elements.withImports.code.includes(marker), `elements bundle contains ${marker}`);
     assert.ok(elements.gzipped <= ELEMENTS_CEILING, `${elements.gzipped} B min+gzip > ${ELEMENTS_CEILING} B`);
   });
 
-  // Reported as "todo" until the elements' own code shrinks: the issue's budget, not yet met.
-  it('dist/elements.js fits the 20 kB budget', { todo: 'the elements bundle is 24.6 kB' }, async () => {
+  // elements.js imports the SDK from index.js (decision 0012), so its budget holds Lit and the elements; the SDK is
+  // index.js's budget. A page with elements downloads both (the bench prints the sum).
+  it('dist/elements.js fits the 20 kB budget and imports nothing but index.js', async () => {
     const elements = await measureBundle('elements');
     assert.ok(elements.gzipped <= BUNDLE_BUDGETS.elements, `${elements.gzipped} B min+gzip > ${BUNDLE_BUDGETS.elements} B`);
+    assert.deepEqual(elements.withImports.files, ['elements.js', 'index.js']);
   });
 
   it('dist/index.js stays under its ceiling', async () => {
@@ -26,7 +29,7 @@ describe('bundle sizes', () => {
     assert.ok(index.gzipped <= INDEX_CEILING, `${index.gzipped} B min+gzip > ${INDEX_CEILING} B`);
   });
 
-  it('dist/index.js fits its 8 kB budget', { todo: 'dist/index.js is 8.3 kB since createClip joined it' }, async () => {
+  it('dist/index.js fits its 8 kB budget', { todo: 'dist/index.js is 9.2 kB since createClip, invert() and SDXL request checks joined it' }, async () => {
     const index = await measureBundle('index');
     assert.ok(index.gzipped <= BUNDLE_BUDGETS.index, `${index.gzipped} B min+gzip > ${BUNDLE_BUDGETS.index} B`);
   });
