@@ -26,6 +26,15 @@ describe('dist/ bundles', () => {
     }
   });
 
+  it('dist/elements.js and dist/index.js share one SDK: one DiffusionError class, one createDiffusion', async () => {
+    const at = (file: string) => new URL(file, location.href).href;
+    const sdk = (await import(/* @vite-ignore */ at('/dist/index.js'))) as Record<string, unknown>;
+    const elements = (await import(/* @vite-ignore */ at('/dist/elements.js'))) as Record<string, unknown>;
+    ok(elements.DiffusionError === sdk.DiffusionError, 'the same DiffusionError class');
+    ok(elements.createDiffusion === sdk.createDiffusion, 'the same createDiffusion');
+    ok(customElements.get('diffusion-canvas') !== undefined, 'importing elements.js defines <diffusion-canvas>');
+  });
+
   it('dist/index.js finds the shipped shapes model (src/models/ beside dist/) by its preset name', async () => {
     const sdk = (await import(/* @vite-ignore */ new URL('/dist/index.js', location.href).href)) as DistSdk;
     const diffusion = await sdk.createDiffusion({ model: 'shapes', device: 'wasm' });
