@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 interface Totals { passed: number; failed: number; skipped: number }
+interface Summary extends Totals { timings?: { file: string; ms: number }[] }
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -61,11 +62,20 @@ function browserRun(list: string[], isolated: boolean): void {
   const status = run('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs'], {
     WD_TEST_FILES: list.join(','), WD_SUMMARY_FILE: summary, WD_ISOLATION: isolated ? '1' : '0',
   });
-  const result = existsSync(summary) ? (JSON.parse(readFileSync(summary, 'utf8')) as Totals) : undefined;
+  const result = existsSync(summary) ? (JSON.parse(readFileSync(summary, 'utf8')) as Summary) : undefined;
   totals.passed += result?.passed ?? 0;
   totals.failed += result?.failed ?? 0;
   totals.skipped += result?.skipped ?? 0;
   if (status !== 0 && !result?.failed) totals.failed += 1;
+  printSlowest(result?.timings ?? []);
+}
+
+/** The five slowest files, summed test time: where to look first when the suite nears CI's budget. */
+function printSlowest(timings: { file: string; ms: number }[]): void {
+  const slowest = [...timings].sort((a, b) => b.ms - a.ms).slice(0, 5);
+  if (!slowest.length) return;
+  console.log('\nSlowest browser test files:');
+  for (const { file, ms } of slowest) console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${file}`);
 }
 
 /** The dist/ tests load the built bundles, as a site without a bundler would. */

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 
 function count(suite, totals) {
   for (const test of suite?.tests ?? []) {
+    totals.ms += test.duration ?? 0;
     if (test.skipped) totals.skipped += 1;
     else if (test.passed) totals.passed += 1;
     else totals.failed += 1;
@@ -10,15 +11,20 @@ function count(suite, totals) {
   for (const child of suite?.suites ?? []) count(child, totals);
 }
 
-/** Counts every test of every session; a session that failed to run at all counts as one failure. */
+/**
+ * Counts every test of every session; a session that failed to run at all counts as one failure.
+ * Per-file times let run-tests.ts print the slowest files: CI's budget is kept by knowing where it goes.
+ */
 export function summaryReporter(file) {
   return {
     onTestRunFinished({ sessions }) {
       if (!file) return;
-      const totals = { passed: 0, failed: 0, skipped: 0, files: [] };
+      const totals = { passed: 0, failed: 0, skipped: 0, ms: 0, files: [], timings: [] };
       for (const session of sessions) {
         const before = totals.failed;
+        const msBefore = totals.ms;
         count(session.testResults, totals);
+        totals.timings.push({ file: session.testFile, ms: totals.ms - msBefore });
         const broken = !session.passed && totals.failed === before;
         if (broken) totals.failed += 1;
         if (!session.passed) totals.files.push(session.testFile);
