@@ -31,7 +31,10 @@ export default {
   browserStartTimeout: 60_000,
   testsStartTimeout: 120_000,
   testsFinishTimeout: 600_000,
-  testFramework: { config: { timeout: 120_000, ui: 'bdd' } },
+  // One retry: on 2 cores about one load or generate() in 150 never settles (seen in CI and here, never alone, not yet
+  // explained; docs/testing.md). A retried test still passes only on a full run; test/helpers/models.ts logs where
+  // a call hung, so the browser logs of a file with a retry show it.
+  testFramework: { config: { timeout: 120_000, ui: 'bdd', retries: 1 } },
   reporters: [defaultReporter(), summaryReporter(process.env.WD_SUMMARY_FILE)],
   browsers: [
     chromeLauncher({

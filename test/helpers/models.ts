@@ -38,9 +38,36 @@ export async function resetRequestLog(): Promise<void> {
   await fetch('/__requests', { method: 'DELETE' });
 }
 
-/** createDiffusion for a fixture variant. */
-export function load(variant: string, options: Partial<DiffusionOptions> = {}): Promise<Diffusion> {
-  return createDiffusion({ model: modelUrl(variant), device: 'wasm', ...options });
+/** Logs `what`, its last progress report and the server's log under `prefix` if `run` is still pending after 45 s. */
+async function watched<T>(what: string, prefix: string, run: (onProgress: (p: unknown) => void) => Promise<T>): Promise<T> {
+  let last: unknown;
+  const watchdog = setTimeout(() => {
+    void requestsUnder(prefix).then((paths) => {
+      console.log(`${what} pending after 45 s; last progress ${JSON.stringify(last)}; requests ${paths.join(', ')}`);
+    });
+  }, 45_000);
+  try {
+    return await run((progress) => { last = progress; });
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
+
+/**
+ * createDiffusion for a fixture variant. A load or a generate() still pending after 45 s logs its last progress
+ * report and the server's log of the model's requests, so a test that hangs says where (WTR prints browser logs).
+ */
+export async function load(variant: string, options: Partial<DiffusionOptions> = {}): Promise<Diffusion> {
+  const prefix = `/test/fixtures/models/${variant}/`;
+  const diffusion = await watched(`load(${variant})`, prefix, (watch) => createDiffusion({
+    model: modelUrl(variant), device: 'wasm', ...options,
+    onProgress: (progress) => { watch(progress); options.onProgress?.(progress); },
+  }));
+  const generate = diffusion.generate.bind(diffusion);
+  diffusion.generate = (request, runOptions = {}) => watched(`generate(${variant})`, prefix, (watch) => generate(request, {
+    ...runOptions, onProgress: (progress) => { watch(progress); runOptions.onProgress?.(progress); },
+  }));
+  return diffusion;
 }
 
 /** True when not every RGB value of the image is the same. */
