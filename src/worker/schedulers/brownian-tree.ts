@@ -21,8 +21,13 @@ const f32 = Math.fround;
 const ROUND_DIGITS = 6;
 /** BrownianTree's default `pool_size` for the SeedSequences. */
 const POOL_SIZE = 24;
-/** BrownianInterval's default `cache_size`: how many node increments stay in memory (values never depend on it). */
-const CACHE_SIZE = 45;
+/**
+ * Node increments kept in memory: torchsde keeps 45 (`cache_size`), which for a sampler's queries evicts the upper
+ * nodes every query and recomputes them (one randn of the full sample each, ~3 ms at 64x64x4). Values never depend
+ * on the cache, so here it holds as many as fit in 16 MiB (at least 45), least recently used out first.
+ */
+const CACHE_BYTES = 16 * 2 ** 20;
+const MIN_CACHE_ENTRIES = 45;
 
 const round = (t: number): number => pythonRound(t, ROUND_DIGITS);
 
@@ -56,12 +61,14 @@ export class BrownianTree {
   readonly #root: Interval;
   readonly #rootIncrement: Float32Array;
   readonly #cache = new Map<Interval, Float32Array>();
+  readonly #cacheEntries: number;
   #lastInterval: Interval;
 
   /** `torchsde.BrownianTree(t0, torch.zeros(size), t1, entropy=entropy)`, float32; needs t0 <= t1. */
   constructor(t0: number, t1: number, size: number, entropy: SeedWord) {
     if (!(t0 <= t1)) throw new RangeError(`BrownianTree: t0 ${t0} must not exceed t1 ${t1}.`);
     this.size = size;
+    this.#cacheEntries = Math.max(MIN_CACHE_ENTRIES, Math.floor(CACHE_BYTES / (4 * Math.max(size, 1))));
     this.#entropy = entropy;
     this.#root = new Interval(t0, t1, null, false);
     this.#lastInterval = this.#root;
@@ -139,19 +146,25 @@ export class BrownianTree {
     const path: Interval[] = [];
     let known: Float32Array | undefined;
     for (let at: Interval = node; known === undefined; at = at.parent!) {
-      known = at === this.#root ? this.#rootIncrement : this.#cache.get(at);
+      known = at === this.#root ? this.#rootIncrement : this.#recall(at);
       if (known === undefined) path.push(at);
     }
     for (let k = path.length - 1; k >= 0; k -= 1) {
-      known = this.#bridge(path[k]!, known);
-      this.#remember(path[k]!, known);
+      const [left, right] = this.#bridge(path[k]!.parent!, known);
+      // The sibling comes free with the same noise and is often the next query's piece: both are kept.
+      this.#remember(path[k]!.parent!.left!, left);
+      this.#remember(path[k]!.parent!.right!, right);
+      known = path[k]!.isLeft ? left : right;
     }
     return known;
   }
 
-  /** A child's increment from its parent's `parentIncrement` (torchsde's branch without space-time Lévy area). */
-  #bridge(child: Interval, parentIncrement: Float32Array): Float32Array {
-    const parent = child.parent!;
+  /**
+   * Both children's increments from the parent's (torchsde's branch without space-time Lévy area): the left one is
+   * the Brownian-bridge sample `mean + sqrt(var) * noise`, the right one the rest. torchsde draws the parent's
+   * noise again for each child from the same seed, so drawing it once gives the same numbers.
+   */
+  #bridge(parent: Interval, parentIncrement: Float32Array): [Float32Array, Float32Array] {
     const midway = parent.midway!;
     const hReciprocal = 1 / (parent.end - parent.start);
     const leftDiff = midway - parent.start;
@@ -159,20 +172,32 @@ export class BrownianTree {
     const meanScale = f32(leftDiff);
     const meanReciprocal = f32(hReciprocal);
     const deviation = f32(Math.sqrt(leftDiff * rightDiff * hReciprocal));
-    // Both children draw the parent's noise afresh from the same seed, so they always agree.
     const noise = this.#randn(parent.noiseSeed);
-    const out = new Float32Array(this.size);
-    for (let i = 0; i < out.length; i += 1) {
+    const left = new Float32Array(this.size);
+    const right = new Float32Array(this.size);
+    for (let i = 0; i < left.length; i += 1) {
       const w = parentIncrement[i]!;
       const leftW = f32(f32(f32(meanScale * w) * meanReciprocal) + f32(deviation * noise[i]!));
-      out[i] = child.isLeft ? leftW : f32(w - leftW);
+      left[i] = leftW;
+      right[i] = w - leftW;
     }
-    return out;
+    return [left, right];
   }
 
-  /** torchsde's `_LRUDict`: the oldest entry goes once `CACHE_SIZE` are held. */
+  /** A cached increment, marked as just used. */
+  #recall(node: Interval): Float32Array | undefined {
+    const increment = this.#cache.get(node);
+    if (increment !== undefined) {
+      this.#cache.delete(node);
+      this.#cache.set(node, increment);
+    }
+    return increment;
+  }
+
+  /** Caches an increment; the least recently used goes once the cache is full. */
   #remember(node: Interval, increment: Float32Array): void {
-    if (this.#cache.size >= CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
+    this.#cache.delete(node);
+    if (this.#cache.size >= this.#cacheEntries) this.#cache.delete(this.#cache.keys().next().value!);
     this.#cache.set(node, increment);
   }
 
