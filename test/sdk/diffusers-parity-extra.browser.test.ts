@@ -22,7 +22,7 @@ interface Oracle { readonly image: { readonly rgb: string }; readonly mask: { re
  * Cases that do not match diffusers yet, each with the bug that explains it (issue 12). A listed case that starts
  * to match fails its test, so the list shrinks as the fixes land; an unlisted case that does not match fails too.
  */
-// Empty since issue 12's items 1, 2 and 5 landed: all 59 cases match diffusers. A new case that does not match goes
+// Empty since issue 12's items 1, 2 and 5 landed: all 63 cases match diffusers. A new case that does not match goes
 // here with the bug that explains it, e.g. 'i2i-ddim-10-seed0-g7.5-s0.3': 'issue N item M: ...'.
 const EXPECTED_FAILURES: Readonly<Record<string, string>> = {};
 

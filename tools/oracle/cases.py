@@ -22,6 +22,9 @@ SAMPLERS = {
     "DPM++ 2M Karras": ("DPMSolverMultistepScheduler", {"algorithm_type": "dpmsolver++", "solver_order": 2, **KARRAS}),
     "DPM++ 2M SDE": ("DPMSolverMultistepScheduler", {"algorithm_type": "sde-dpmsolver++", "solver_order": 2}),
     "DPM++ 2M SDE Karras": ("DPMSolverMultistepScheduler", {"algorithm_type": "sde-dpmsolver++", "solver_order": 2, **KARRAS}),
+    # Its noise comes from a Brownian tree: case() seeds it with the request's seed, as web-diffusion does.
+    "DPM++ SDE": ("DPMSolverSDEScheduler", {}),
+    "DPM++ SDE Karras": ("DPMSolverSDEScheduler", KARRAS),
     "DPM++ 2S": ("DPMSolverSinglestepScheduler", {"algorithm_type": "dpmsolver++", "solver_order": 2}),
     "DPM++ 2S Karras": ("DPMSolverSinglestepScheduler", {"algorithm_type": "dpmsolver++", "solver_order": 2, **KARRAS}),
     "UniPC": ("UniPCMultistepScheduler", {}),
@@ -39,6 +42,8 @@ SAMPLERS = {
 def case(kind, sampler, steps=4, seed=0, guidance=7.5, prompt=FOX, negative=None, strength=None, model="tiny-sd",
          width=64, height=64):
     cls, overrides = SAMPLERS[sampler]
+    if cls == "DPMSolverSDEScheduler":
+        overrides = {**overrides, "noise_sampler_seed": seed}
     pipeline = {"t2i": "StableDiffusionPipeline", "i2i": "StableDiffusionImg2ImgPipeline"}.get(kind, "StableDiffusionInpaintPipeline")
     slug = sampler.lower().replace("+", "p").replace(" ", "-")
     parts = [kind, slug, str(steps), f"seed{seed}", f"g{guidance:g}"] + ([f"s{strength:g}"] if strength is not None else [])
@@ -79,6 +84,7 @@ def all_cases():
         case("t2i", "DDIM", negative="blurry, low quality"),
         case("t2i", "Euler a", prompt=LIGHTHOUSE, seed=3),
         case("t2i", "Euler", width=96, height=64),
+        case("t2i", "DPM++ SDE Karras", steps=6, seed=21, guidance=1.0),
     ]
     out += [
         case("i2i", "DDIM", strength=0.3, steps=10),
@@ -90,6 +96,7 @@ def all_cases():
         case("i2i", "UniPC", strength=0.6, steps=5),
         case("i2i", "PLMS", strength=0.6, steps=5),
         case("i2i", "DDPM", strength=0.6, steps=5),
+        case("i2i", "DPM++ SDE", strength=0.6, steps=5),
         case("i2i", "Euler a", strength=0.5, guidance=1.0, seed=9),
         case("i2i", "DDIM", strength=1.0),  # issue 12 item 2
         case("i2i", "Euler a", strength=1.0, seed=5),  # issue 12 item 2

@@ -40,7 +40,11 @@ class Models:
 
 
 def make_scheduler(spec, scheduler_config):
-    cls = getattr(diffusers, spec["class"])
+    if spec["class"] == "DPMSolverSDEScheduler":
+        # diffusers exports a placeholder unless torchsde is pip-installed; its module runs on torchsde's source.
+        from diffusers.schedulers.scheduling_dpmsolver_sde import DPMSolverSDEScheduler as cls
+    else:
+        cls = getattr(diffusers, spec["class"])
     return cls.from_config(scheduler_config, **spec.get("overrides", {}))
 
 

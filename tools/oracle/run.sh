@@ -3,5 +3,5 @@
 #   tools/oracle/run.sh check_dev.py
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-export PYTHONPATH="$here/stubs:${DIFFUSERS_SRC:-/tmp/diffusers-src/src}:$here"
+export PYTHONPATH="$here/stubs:${DIFFUSERS_SRC:-/tmp/diffusers-src/src}:${TORCHSDE_SRC:-/tmp/torchsde-src}:$here"
 cd "$here" && exec /usr/bin/python3 "$@"

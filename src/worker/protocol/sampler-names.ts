@@ -9,15 +9,15 @@
 const A1111_NAMES = [
   'Euler', 'Euler Karras', 'Euler a', 'Heun', 'Heun Karras', 'LMS', 'LMS Karras',
   'DPM2', 'DPM2 Karras', 'DPM2 a', 'DPM2 a Karras', 'DPM++ 2M', 'DPM++ 2M Karras', 'DPM++ 2M SDE', 'DPM++ 2M SDE Karras',
-  'DPM++ 2S', 'DPM++ 2S Karras', 'UniPC', 'UniPC Karras', 'DEIS', 'DEIS Karras', 'DDIM', 'PLMS', 'PNDM', 'LCM', 'DDPM',
+  'DPM++ SDE', 'DPM++ SDE Karras', 'DPM++ 2S', 'DPM++ 2S Karras', 'UniPC', 'UniPC Karras', 'DEIS', 'DEIS Karras', 'DDIM', 'PLMS', 'PNDM', 'LCM', 'DDPM',
 ];
 
 /** ComfyUI names; `<name>_karras` is ComfyUI's "karras" scheduler, where the class has Karras sigmas. */
 const COMFY_NAMES = [
-  'euler', 'euler_ancestral', 'heun', 'lms', 'dpm_2', 'dpm_2_ancestral', 'dpmpp_2m', 'dpmpp_2m_sde', 'ddim', 'ddpm', 'lcm',
+  'euler', 'euler_ancestral', 'heun', 'lms', 'dpm_2', 'dpm_2_ancestral', 'dpmpp_2m', 'dpmpp_2m_sde', 'dpmpp_sde', 'ddim', 'ddpm', 'lcm',
   'deis', 'uni_pc', 'uni_pc_bh2',
   'euler_karras', 'heun_karras', 'lms_karras', 'dpm_2_karras', 'dpm_2_ancestral_karras', 'dpmpp_2m_karras',
-  'dpmpp_2m_sde_karras', 'deis_karras', 'uni_pc_karras', 'uni_pc_bh2_karras',
+  'dpmpp_2m_sde_karras', 'dpmpp_sde_karras', 'deis_karras', 'uni_pc_karras', 'uni_pc_bh2_karras',
 ];
 
 /** The sampler names a UI can offer, in table order (AUTOMATIC1111's first, then ComfyUI's). */

@@ -10,6 +10,7 @@ import { DDPMScheduler } from './ddpm.ts';
 import { DEISMultistepScheduler } from './deis-multistep.ts';
 import { DPMSolverMultistepInverseScheduler } from './dpm-solver-multistep-inverse.ts';
 import { DPMSolverMultistepScheduler } from './dpm-solver-multistep.ts';
+import { DPMSolverSDEScheduler } from './dpm-solver-sde.ts';
 import { DPMSolverSinglestepScheduler } from './dpm-solver-singlestep.ts';
 import { EulerAncestralDiscreteScheduler } from './euler-ancestral-discrete.ts';
 import { EulerDiscreteScheduler } from './euler-discrete.ts';
@@ -50,6 +51,7 @@ const BUILT_IN: Readonly<Record<string, SchedulerFactory>> = {
   UnCLIPScheduler: (c) => new UnCLIPScheduler(c),
   DPMSolverMultistepInverseScheduler: (c) => new DPMSolverMultistepInverseScheduler(c),
   CMStochasticIterativeScheduler: (c) => new CMStochasticIterativeScheduler(c),
+  DPMSolverSDEScheduler: (c) => new DPMSolverSDEScheduler(c),
 };
 
 const factories = new Map<string, SchedulerFactory>(Object.entries(BUILT_IN));

@@ -52,6 +52,8 @@ const RULES: Readonly<Record<string, Rule>> = {
   dynamic_thresholding_ratio: numberIn(0, 1.0000001, 'in (0, 1]'),
   eta: numberIn(0, Infinity, '>= 0'),
   timestep_scaling: positive,
+  // DPMSolverSDE's Brownian-tree entropy: numpy's SeedSequence takes any non-negative integer.
+  noise_sampler_seed: (v) => (v === null || (Number.isSafeInteger(v) && (v as number) >= 0) ? undefined : 'must be null or an integer from 0 to 2^53 - 1'),
 };
 
 /** A failure naming `key` of `className`. */

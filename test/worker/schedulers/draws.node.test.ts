@@ -31,8 +31,8 @@ interface StepInfo { readonly i: number; readonly t: number; readonly n: number;
  * when eta > 0, Euler always (used only when churning), Euler ancestral and KDPM2 ancestral always (KDPM2 a on
  * both halves), DPM-Solver multistep only for the SDE algorithms, LCM except on the last step, CMStochasticIterative
  * unless the run has one step. PNDM, Heun, LMS,
- * KDPM2, DPM-Solver singlestep, UniPC, DEIS, IPNDM, DDIMInverse and DPMSolverMultistepInverse (whose SDE
- * variants are refused) take no generator in 0.24 and never draw; the
+ * KDPM2, DPM-Solver singlestep, UniPC, DEIS, IPNDM, DDIMInverse, DPMSolverMultistepInverse (whose SDE
+ * variants are refused) and DPMSolverSDE (Brownian-tree noise) take no generator in 0.24 and never draw; the
  * parallel DDPM / DDIM step as their bases do.
  */
 function expectedDraws(className: string, { i, t, n, config }: StepInfo): number {

@@ -33,6 +33,8 @@ const oracle = readOracle('schedulers-sd15-10-steps.json');
 const added = readOracle('schedulers-added.json');
 // DPMSolverMultistepInverse and CMStochasticIterative (tools/oracle/schedulers/inverse_and_consistency.py).
 const inverseAndConsistency = readOracle('schedulers-inverse-cm.json');
+// DPMSolverSDE on torchsde's Brownian tree (tools/oracle/schedulers/dpm_solver_sde.py).
+const dpmSde = readOracle('schedulers-dpm-sde.json');
 
 const TOLERANCE = 1e-4;
 const f32 = Math.fround;
@@ -94,7 +96,7 @@ function runVariant(scheduler: Scheduler, variant: OracleVariant): Record<string
 
 describe('schedulers match diffusers 0.24 on the SD 1.5 config, 10 steps', () => {
   for (const [name, variant] of [...Object.entries(oracle.schedulers), ...Object.entries(added.schedulers),
-    ...Object.entries(inverseAndConsistency.schedulers)]) {
+    ...Object.entries(inverseAndConsistency.schedulers), ...Object.entries(dpmSde.schedulers)]) {
     it(name, () => {
       // diffusers' step kwargs (DDIM's eta) are config keys here.
       const config = { ...variant.config, ...variant.step_kwargs, _class_name: variant.class };
