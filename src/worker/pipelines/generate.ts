@@ -54,6 +54,14 @@ export async function generate(model: LoadedModel, request: ValidRequest, contex
   }
 }
 
+/** Step 3's text conditioning: SD's one encoder, or SDXL's two with text_embeds and time_ids. */
+function encodeText(model: LoadedModel, request: PipelineRequest) {
+  const { guidanceScale } = request;
+  return model.sdxl
+    ? encodeSdxlPrompt(model, model.sdxl, request, guidanceScale > 1 && !model.unet.contract.timestepCond)
+    : encodePrompt(model, request.prompt, request.negativePrompt, guidanceScale);
+}
+
 async function runRecipe(model: LoadedModel, request: PipelineRequest, context: RunContext, mode: GenerationMode): Promise<WorkerResult> {
   const stopwatch = new Stopwatch();
   const { width, height, guidanceScale, seed } = request;
@@ -71,9 +79,7 @@ async function runRecipe(model: LoadedModel, request: PipelineRequest, context: 
 
   // 3. Encode the prompt (and the negative prompt when guidance is on); SDXL: both encoders, text_embeds, time_ids.
   context.progress({ phase: 'encode' });
-  const text = model.sdxl
-    ? await encodeSdxlPrompt(model, model.sdxl, request, guidanceScale > 1 && !model.unet.contract.timestepCond)
-    : await encodePrompt(model, request.prompt, request.negativePrompt, guidanceScale);
+  const text = await encodeText(model, request);
 
   // 4. The mode's initial latents (and extra channels, after-step hook), drawn from the seed in diffusers' order.
   const generator = new TorchGenerator(seed);
