@@ -59,14 +59,21 @@ async function watched<T>(what: string, prefix: string, run: (onProgress: (p: un
  */
 export async function load(variant: string, options: Partial<DiffusionOptions> = {}): Promise<Diffusion> {
   const prefix = `/test/fixtures/models/${variant}/`;
+  // A test may pass a bad onProgress on purpose (bad-input tests): then it goes through as it is, unwatched.
+  const user = options.onProgress;
   const diffusion = await watched(`load(${variant})`, prefix, (watch) => createDiffusion({
     model: modelUrl(variant), device: 'wasm', ...options,
-    onProgress: (progress) => { watch(progress); options.onProgress?.(progress); },
+    onProgress: user === undefined || typeof user === 'function' ? (progress) => { watch(progress); user?.(progress); } : user,
   }));
   const generate = diffusion.generate.bind(diffusion);
-  diffusion.generate = (request, runOptions = {}) => watched(`generate(${variant})`, prefix, (watch) => generate(request, {
-    ...runOptions, onProgress: (progress) => { watch(progress); runOptions.onProgress?.(progress); },
-  }));
+  diffusion.generate = (request, runOptions = {}) => {
+    const onProgress = runOptions?.onProgress;
+    const bad = typeof runOptions !== 'object' || runOptions === null || (onProgress !== undefined && typeof onProgress !== 'function');
+    if (bad) return generate(request, runOptions);
+    return watched(`generate(${variant})`, prefix, (watch) => generate(request, {
+      ...runOptions, onProgress: (progress) => { watch(progress); onProgress?.(progress); },
+    }));
+  };
   return diffusion;
 }
 
