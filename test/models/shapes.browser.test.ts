@@ -51,6 +51,8 @@ describe('the shapes model', function () {
     ok(g.colour >= 0.7, `colour ${percent(g.colour)}`);
     ok(g.shape >= 0.45, `shape ${percent(g.shape)}`);
     console.log(`guidance 1 all three ${percent(u.all)} vs 7.5 ${percent(g.all)}`);
+    // Guidance works (issue 14): measured 27.1% vs 41.1% of pictures right in all three; 5 points is the least asked.
+    ok(u.all <= g.all - 0.05, `guidance 1 ${percent(u.all)} is not measurably below guidance 7.5 ${percent(g.all)}`);
   });
 });
 
@@ -100,7 +102,8 @@ describe('the shapes model edits pictures', function () {
     }
   });
 
-  // Fails with the model of 2026-12-03 (kept 0 of 8 backgrounds; issue 14 stays open): skipped, not deleted.
+  // Fails with the model of 2026-12-03 (kept 0 of 8 backgrounds; issue 14 stays open): skipped, not deleted. Not a
+  // pipeline fault: PyTorch on the same weights keeps 0 of 8 at guidance 7.5 and 8 of 8 at guidance 1 (model card).
   it.skip('image-to-image at strength 0.3 keeps the input background', async () => {
     const diffusion = await createDiffusion({ model: 'shapes', device: 'wasm' });
     try {
