@@ -3,7 +3,7 @@
  * cancelled or failed request leaves the worker ready for the next one.
  */
 import { transfer } from 'comlink';
-import { abortError, DiffusionError, isDiffusionError } from './protocol/errors.ts';
+import { DiffusionError, isDiffusionError } from './protocol/errors.ts';
 import { validateRequest } from './protocol/validate.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels, type CachedModel, type CacheUsage } from './cache/model-cache.ts';
 import { loadModel, prefetchModel, type LoadContext, type LoadedModel } from './models/load-model.ts';
@@ -11,7 +11,7 @@ import { resolveSource } from './models/resolve-source.ts';
 import type { GenerateRequest, LoadedModelInfo, LoadOptions, ModelManifest, ModelSource, Progress, WorkerResult } from './protocol/types.ts';
 import { generate } from './pipelines/generate.ts';
 import { invert } from './pipelines/invert.ts';
-import { runContextFor, yieldToEventLoop, type RunContext } from './pipelines/run-context.ts';
+import { runContextFor } from './pipelines/run-context.ts';
 import type { InvertRequest, InvertResult } from './protocol/invert-types.ts';
 import { validateInvertRequest } from './protocol/validate-invert.ts';
 import { configureRuntime, resolveBackend } from './runtime/ort.ts';
@@ -96,16 +96,7 @@ export class WorkerApi {
       const model = this.#model;
       if (!model) throw new DiffusionError('invalid-argument', 'No model is loaded.');
       const valid = validateRequest(request, defaultsOf(model), model.family);
-      const context: RunContext = {
-        signal: controller.signal,
-        progress: report,
-        previews: valid.previews && onProgress !== undefined,
-        load: { backend: model.backend, signal: controller.signal, onProgress: report },
-        checkpoint: async () => {
-          await yieldToEventLoop();
-          if (controller.signal.aborted) throw abortError(controller.signal.reason);
-        },
-      };
+      const context = runContextFor(controller.signal, report, { backend: model.backend }, valid.previews && onProgress !== undefined);
       const result = await generate(model, valid, context);
       return transfer(result, [result.image.data.buffer]);
     } finally {

@@ -4,10 +4,10 @@
  * and has its own cancellation ids.
  */
 import { transfer } from 'comlink';
-import { abortError, DiffusionError, isDiffusionError } from '../protocol/errors.ts';
+import { DiffusionError, isDiffusionError } from '../protocol/errors.ts';
 import type { ClipEmbeddings, ClipModelInfo, ClipProgress, ClipSource } from '../protocol/clip-types.ts';
 import type { LoadOptions } from '../protocol/types.ts';
-import { yieldToEventLoop } from '../pipelines/run-context.ts';
+import { checkpointFor } from '../pipelines/run-context.ts';
 import { configureRuntime, resolveBackend } from '../runtime/ort.ts';
 import { clipCandidates } from './clip-source.ts';
 import { embedImages, embedTexts, findLogitScale, type EmbedContext } from './embed.ts';
@@ -78,10 +78,7 @@ export class ClipWorkerApi {
   #context(signal: AbortSignal, onProgress: ClipProgressCallback | undefined): EmbedContext {
     return {
       progress: (p) => onProgress?.(p),
-      checkpoint: async () => {
-        await yieldToEventLoop();
-        if (signal.aborted) throw abortError(signal.reason);
-      },
+      checkpoint: checkpointFor(signal),
     };
   }
 

@@ -32,14 +32,19 @@ export function yieldToEventLoop(): Promise<void> {
   });
 }
 
+/** A checkpoint for `signal`: lets queued messages (a cancel) in, then throws an AbortError once it has aborted. */
+export function checkpointFor(signal: AbortSignal): () => Promise<void> {
+  return async () => {
+    await yieldToEventLoop();
+    if (signal.aborted) throw abortError(signal.reason);
+  };
+}
+
 /** The services of one request from its abort signal and progress callback (cancellation checked between steps). */
 export function runContextFor(signal: AbortSignal, progress: (progress: Progress) => void, load: Omit<LoadContext, 'signal' | 'onProgress'>, previews = false): RunContext {
   return {
     signal, progress, previews,
     load: { ...load, signal, onProgress: progress },
-    checkpoint: async () => {
-      await yieldToEventLoop();
-      if (signal.aborted) throw abortError(signal.reason);
-    },
+    checkpoint: checkpointFor(signal),
   };
 }
