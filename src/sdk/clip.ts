@@ -81,8 +81,8 @@ function clipModel(setup: ClipSetup): SessionModel<ClipModelInfo, ClipProgress> 
   };
 }
 
-/** Loads a CLIP model in its own worker (or in `share`'s); resolves once its sessions exist. */
-export async function createClip(options: ClipOptions): Promise<Clip> {
+/** Loads a CLIP model in its own worker (or in `share`'s); resolves once its sessions exist. `createClip` calls it. */
+export async function openClip(options: ClipOptions): Promise<Clip> {
   const device = checkModelOptions('createClip', options);
   const share = options.share;
   if (share !== undefined && typeof share?.runShared !== 'function') {

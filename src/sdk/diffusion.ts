@@ -8,7 +8,7 @@ import { DiffusionError } from '../worker/protocol/errors.ts';
 import { toImageData, type ImageSource } from './image-input.ts';
 import { rankByPrompt, type ClipRanker } from './clip-rank.ts';
 import { toGenerateResult, type GenerateResult } from './result.ts';
-import { checkValue, randomSeed, REQUEST_RULES, validateRequest } from '../worker/protocol/validate.ts';
+import { checkRequestObject, checkValue, randomSeed, REQUEST_RULES, validateRequest } from '../worker/protocol/validate.ts';
 import { WorkerClient, type WorkerFactory } from './worker-client.ts';
 import { prepareInvertRequest, type InvertInput } from './invert.ts';
 import type { InvertResult } from '../worker/protocol/invert-types.ts';
@@ -42,7 +42,7 @@ export type GenerateInput = Omit<GenerateRequest, 'image' | 'mask'> & { readonly
 
 /** Converts image inputs to ImageData (transferable) and leaves everything else as given. */
 async function prepareRequest(request: GenerateInput): Promise<GenerateRequest> {
-  if (typeof request !== 'object' || request === null) throw new DiffusionError('invalid-argument', 'generate() takes a request object.');
+  checkRequestObject('generate()', request);
   const image = request.image === undefined ? undefined : await toImageData(request.image, 'image');
   const mask = request.mask === undefined ? undefined : await toImageData(request.mask, 'mask');
   return { ...request, image, mask };

@@ -1,6 +1,7 @@
 /** web-diffusion: Stable Diffusion in the browser, on the visitor's GPU. The headless SDK. */
 export { createDiffusion, type DiffusionOptions } from './create-diffusion.ts';
-export { Clip, createClip, type ClipClassification, type ClipOptions, type ClipRunOptions, type WorkerHost } from './clip.ts';
+export { createClip } from './create-clip.ts';
+export type { Clip, ClipClassification, ClipOptions, ClipRunOptions, WorkerHost } from './clip.ts';
 export type { ClipRanker, RankedResult } from './clip-rank.ts';
 export type { ClipManifest, ClipModelInfo, ClipProgress, ClipSource } from '../worker/protocol/clip-types.ts';
 export { Diffusion, type GenerateInput, type RunOptions } from './diffusion.ts';

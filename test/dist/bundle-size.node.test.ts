@@ -29,7 +29,16 @@ describe('bundle sizes', () => {
     assert.ok(index.gzipped <= INDEX_CEILING, `${index.gzipped} B min+gzip > ${INDEX_CEILING} B`);
   });
 
-  it('dist/index.js fits its 8 kB budget', { todo: 'dist/index.js is 9.2 kB since createClip, invert() and SDXL request checks joined it' }, async () => {
+  it("dist/index.js leaves CLIP's half of the SDK to a chunk that createClip loads on first use", async () => {
+    const index = await measureBundle('index');
+    const clipMarkers = ['cosineMatrix', 'softmax', 'embedImage'];
+    for (const marker of clipMarkers) assert.ok(!index.code.includes(marker), `index.js contains ${marker}`);
+    assert.equal(index.lazy.length, 1, 'one lazy chunk');
+    assert.match(index.lazy[0].file, /^clip-[\w-]+\.js$/);
+    for (const marker of clipMarkers) assert.ok(index.lazy[0].code.includes(marker), `the CLIP chunk lacks ${marker}`);
+  });
+
+  it('dist/index.js fits its 8 kB budget', { todo: 'dist/index.js is 8.4 kB: the main-thread request checks (SDXL and invert() among them) and comlink fill it (decision 0013)' }, async () => {
     const index = await measureBundle('index');
     assert.ok(index.gzipped <= BUNDLE_BUDGETS.index, `${index.gzipped} B min+gzip > ${BUNDLE_BUDGETS.index} B`);
   });

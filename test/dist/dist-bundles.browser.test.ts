@@ -2,6 +2,7 @@
 // beside it, and the worker finds onnxruntime-web's .wasm beside itself.
 import { equal, ok } from '../helpers/assert.ts';
 import { modelUrl, smallRequest, varies } from '../helpers/models.ts';
+import { clipUrl } from '../sdk/clip-helpers.ts';
 
 interface DistSdk {
   createDiffusion(options: { model: string; device: string }): Promise<{
@@ -44,6 +45,20 @@ describe('dist/ bundles', () => {
       ok(varies(result.image));
     } finally {
       await diffusion.dispose();
+    }
+  });
+
+  it("dist/index.js's createClip loads CLIP's chunk on first use and embeds with it", async () => {
+    const sdk = (await import(/* @vite-ignore */ new URL('/dist/index.js', location.href).href)) as {
+      createClip(options: { model: string; device: string }): Promise<{ embedText(texts: string[]): Promise<Float32Array[]>; dispose(): Promise<void> }>;
+    };
+    const clip = await sdk.createClip({ model: clipUrl('clip-split'), device: 'wasm' });
+    try {
+      const [row] = await clip.embedText(['a red circle']);
+      ok(Math.abs(Math.hypot(...row) - 1) < 1e-5, 'an L2-normalised row');
+      ok(performance.getEntriesByType('resource').some((r) => /\/dist\/clip-[\w-]+\.js$/.test(r.name)), 'the page fetched dist/clip-*.js');
+    } finally {
+      await clip.dispose();
     }
   });
 

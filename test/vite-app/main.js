@@ -1,5 +1,5 @@
 // What a Vite user writes: a bare import of the package; Vite bundles it, its worker and onnxruntime-web's WASM.
-import { createDiffusion } from 'web-diffusion';
+import { createClip, createDiffusion } from 'web-diffusion';
 
 const status = document.querySelector('#status');
 const params = new URLSearchParams(location.search);
@@ -10,7 +10,11 @@ async function main() {
   const result = await diffusion.generate({ prompt: 'a red fox in the snow', width: 64, height: 64, steps: 2, seed: 42 });
   document.querySelector('#out').getContext('2d').putImageData(result.image, 0, 0);
   await diffusion.dispose();
-  return result;
+  // createClip's code is a chunk of its own (decision 0013): Vite must bundle and load it too.
+  const clip = await createClip({ model: '/test/fixtures/models/clip-split/', device: 'wasm' });
+  const [textEmbedding] = await clip.embedText('a red fox');
+  await clip.dispose();
+  return { ...result, textEmbedding };
 }
 
 // The browser test reads `window.generated` (resolves to the result, or rejects with the error).

@@ -3,10 +3,10 @@
 // `npm run test:vite` installs Vite there, builds, and runs this file; without a build (the plain suite) it skips.
 import { equal, ok } from '../helpers/assert.ts';
 
-interface Generated { seed: number; image: ImageData }
+interface Generated { seed: number; image: ImageData; textEmbedding: Float32Array }
 
 describe('a Vite app', () => {
-  it('built with vite build, generates an image with the tiny model', async function () {
+  it('built with vite build, generates an image with the tiny model and embeds a text with a tiny CLIP', async function () {
     this.timeout(120_000);
     const page = await fetch('/test/vite-app/dist/index.html');
     const text = page.ok ? await page.text() : '';
@@ -21,6 +21,7 @@ describe('a Vite app', () => {
       equal(result.seed, 42);
       const pixels = result.image.data;
       ok(pixels.some((v, i) => i % 4 !== 3 && v !== pixels[0]), 'the image varies');
+      ok(Math.abs(Math.hypot(...result.textEmbedding) - 1) < 1e-5, 'createClip, from its own chunk, embeds a text');
       ok(frame.contentDocument!.querySelector('#status')!.textContent!.startsWith('Done'));
     } finally {
       frame.remove();

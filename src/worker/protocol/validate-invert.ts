@@ -4,7 +4,7 @@
  */
 import { DiffusionError } from './errors.ts';
 import type { InvertRequest } from './invert-types.ts';
-import { validateRequest, type RequestDefaults } from './validate.ts';
+import { checkRequestObject, validateRequest, type RequestDefaults } from './validate.ts';
 
 /** An invert request with every field checked and filled in. */
 export interface ValidInvertRequest {
@@ -19,10 +19,16 @@ export interface ValidInvertRequest {
   readonly scheduler: InvertRequest['scheduler'];
 }
 
+/** An object with an `image`: all the SDK can check before converting that image (the rest needs ImageData). */
+export function checkInvertRequestShape<T extends { readonly image?: unknown }>(request: T): T {
+  checkRequestObject('invert()', request);
+  if (request.image === undefined) throw new DiffusionError('invalid-image', 'invert() needs the `image` to invert.');
+  return request;
+}
+
 /** Validates `request` and fills defaults: the model's steps and size, guidance 1, DDIM inversion. */
 export function validateInvertRequest(request: InvertRequest, defaults: RequestDefaults = {}): ValidInvertRequest {
-  if (typeof request !== 'object' || request === null) throw new DiffusionError('invalid-argument', 'invert() takes a request object.');
-  if (request.image === undefined) throw new DiffusionError('invalid-image', 'invert() needs the `image` to invert.');
+  checkInvertRequestShape(request);
   const valid = validateRequest({
     image: request.image, prompt: request.prompt ?? '', negativePrompt: request.negativePrompt, width: request.width,
     height: request.height, steps: request.steps, guidanceScale: request.guidanceScale ?? 1, seed: request.seed,

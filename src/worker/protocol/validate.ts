@@ -101,12 +101,18 @@ export function sizeForImage(image: { width: number; height: number }): { width:
   return { width: floor8(Math.floor(image.width * scale)), height: floor8(Math.floor(image.height * scale)) };
 }
 
+/** `request` if it is an object, else `invalid-argument` naming the call (`generate()`, `invert()`). */
+export function checkRequestObject<T>(call: string, request: T): T {
+  if (typeof request !== 'object' || request === null) throw new DiffusionError('invalid-argument', `${call} takes a request object.`);
+  return request;
+}
+
 /**
  * Validates `request` and fills defaults (the model's, then SD's usual 512x512, 20 steps, guidance 7.5). With the
  * model's `family`, SDXL-only fields sent to an SD model are refused.
  */
 export function validateRequest(request: GenerateRequest, defaults: RequestDefaults = {}, family?: ModelFamily): ValidRequest {
-  if (typeof request !== 'object' || request === null) throw new DiffusionError('invalid-argument', 'generate() takes a request object.');
+  checkRequestObject('generate()', request);
   const scheduler = request.scheduler ?? defaults.scheduler;
   if (scheduler !== undefined && typeof scheduler !== 'string' && (typeof scheduler !== 'object' || scheduler === null)) {
     throw new DiffusionError('unknown-scheduler', `scheduler must be a sampler name or a config object; got ${typeof scheduler}.`);
