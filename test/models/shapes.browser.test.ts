@@ -137,7 +137,7 @@ describe("the shapes model's CLIP", function () {
   before(async () => { clip = await createClip({ model: 'shapes', device: 'wasm' }); });
   after(() => clip.dispose());
 
-  it('classifies held-out renders zero-shot: colour at least 95% right, shape at least 90%', async () => {
+  it('classifies held-out renders zero-shot: colour and shape each at least 95% right', async () => {
     const captions = (colour: string, shape: string) => COLOURS.filter((b) => b !== colour).map((b) => `a ${colour} ${shape} on a ${b} background`.replace(/^a orange/, 'an orange'));
     const byColour = await Promise.all(COLOURS.map(async (c) => ensemble(await clip.embedText(SHAPES.flatMap((s) => captions(c, s))))));
     const byShape = await Promise.all(SHAPES.map(async (s) => ensemble(await clip.embedText(COLOURS.flatMap((c) => captions(c, s))))));
@@ -147,8 +147,8 @@ describe("the shapes model's CLIP", function () {
     const colourRight = set.filter((s, i) => COLOURS[best(images[i], byColour)] === s.scene.colour).length / set.length;
     const shapeRight = set.filter((s, i) => SHAPES[best(images[i], byShape)] === s.scene.shape).length / set.length;
     console.log(`shapes CLIP zero-shot on ${set.length} held-out renders: colour ${percent(colourRight)}, shape ${percent(shapeRight)}`);
-    // Target 95% each; measured 2026-12-03: colour 96.1%, shape 91.4%.
+    // Target 95% each. The scoring CLIP of 2026-12-03 (hard negatives for both towers): colour 96.5%, shape 98.8%.
     ok(colourRight >= 0.95, `colour ${percent(colourRight)}`);
-    ok(shapeRight >= 0.9, `shape ${percent(shapeRight)}`);
+    ok(shapeRight >= 0.95, `shape ${percent(shapeRight)}`);
   });
 });

@@ -105,8 +105,10 @@ def write_tokenizer(folder):
 def main():
     torch.manual_seed(0)
     d = data()
-    clip = Clip(d['known'])
-    clip.load_state_dict(torch.load(os.path.join(CACHE, os.environ.get('CLIP_FILE', 'clip-tuned.pt'))))
+    # The U-Nets' text encoder is the first CLIP; the `shapes` CLIP preset is the scoring CLIP (train.py).
+    clip, scoring = Clip(d['known']), Clip(d['known'])
+    clip.load_state_dict(torch.load(os.path.join(CACHE, 'clip.pt')))
+    scoring.load_state_dict(torch.load(os.path.join(CACHE, 'clip-tuned.pt')))
     vae_state = torch.load(os.path.join(CACHE, 'vae.pt'))
     vae = Vae()
     vae.load_state_dict(vae_state['state'])
@@ -114,7 +116,9 @@ def main():
     ids = torch.tensor([[49406, 320, 736, 2682, 49407] + [49407] * 72] * 2, dtype=torch.int32)
     export(TextEncoder(clip), (ids,), os.path.join(shapes, 'text_encoder', 'model.onnx'), ['input_ids'],
            ['last_hidden_state', 'pooler_output', 'text_embeds'], {'input_ids': {0: 'batch', 1: 'sequence'}})
-    export(VisionModel(clip), (torch.randn(2, 3, 64, 64),), os.path.join(shapes, 'clip', 'onnx', 'vision_model.onnx'),
+    export(TextEncoder(scoring), (ids,), os.path.join(shapes, 'clip', 'onnx', 'text_model.onnx'), ['input_ids'],
+           ['last_hidden_state', 'pooler_output', 'text_embeds'], {'input_ids': {0: 'batch', 1: 'sequence'}})
+    export(VisionModel(scoring), (torch.randn(2, 3, 64, 64),), os.path.join(shapes, 'clip', 'onnx', 'vision_model.onnx'),
            ['pixel_values'], ['image_embeds'], {'pixel_values': {0: 'batch'}})
     image_axes = {0: 'batch', 2: 'height', 3: 'width'}
     export(VaeEncoder(vae), (torch.randn(1, 3, 64, 64),), os.path.join(shapes, 'vae_encoder', 'model.onnx'),
@@ -136,7 +140,7 @@ def main():
     write_json(os.path.join(shapes, 'model_index.json'), model_index('OnnxStableDiffusionPipeline'))
     write_json(os.path.join(inpainting, 'model_index.json'), model_index('OnnxStableDiffusionInpaintPipeline'))
     write_tokenizer(os.path.join(shapes, 'tokenizer'))
-    logit_scale = clip.logit_scale.exp().clamp(max=100).item()
+    logit_scale = scoring.logit_scale.exp().clamp(max=100).item()
     write_json(os.path.join(shapes, 'clip', 'preprocessor_config.json'), {
         'crop_size': {'height': 64, 'width': 64}, 'do_center_crop': True, 'do_normalize': True, 'do_resize': True,
         'do_rescale': True, 'rescale_factor': 1 / 255, 'resample': 3, 'size': {'shortest_edge': 64},

@@ -1,5 +1,5 @@
 #!/bin/sh
-# `npm run train`: re-makes every shipped shapes-model file from fixed seeds (about an hour on 2 CPU cores):
+# `npm run train`: re-makes every shipped shapes-model file from fixed seeds (about two hours on 2 CPU cores):
 # trains (tools/train/.cache/ keeps finished stages; delete it to start over), exports src/models/shapes*/, and
 # writes the held-out evaluation set the tests read. Needs PyTorch: Debian's `apt-get install python3-torch`.
 set -e

@@ -21,15 +21,15 @@ function transformersJs(repo: string, id: string): ClipManifest {
 }
 
 /**
- * The shapes world's CLIP (tools/train/), shipped with the package. Its text tower is the diffusion model's
- * text encoder file (which also outputs `text_embeds`), so sharing a worker with the `shapes` model, or the
- * cache, downloads it once.
+ * The shapes world's scoring CLIP (tools/train/), shipped with the package. It is a second CLIP, trained with hard
+ * negatives: its towers tell the shapes apart far better than the first CLIP, whose text tower conditions the
+ * shapes U-Nets (`text_encoder/`; src/models/README.md says why they differ).
  */
 function shapesClip(): ClipManifest {
   const file = (path: string) => ({ url: new URL(path, shippedModel('shapes')).href });
   return {
-    id: 'shapes', revision: '1',
-    textModel: file('text_encoder/model.onnx'),
+    id: 'shapes', revision: '2',
+    textModel: file('clip/onnx/text_model.onnx'),
     visionModel: file('clip/onnx/vision_model.onnx'),
     vocab: file('tokenizer/vocab.json'),
     merges: file('tokenizer/merges.txt'),
@@ -38,11 +38,11 @@ function shapesClip(): ClipManifest {
   };
 }
 /** The trained temperature (src/models/shapes/clip/config.json); split exports drop it. */
-const SHAPES_LOGIT_SCALE = 25.3182;
+const SHAPES_LOGIT_SCALE = 26.6606;
 
 /** The presets by name, with what a visitor downloads once. */
 export const clipPresets = {
-  shapes: { manifest: shapesClip(), downloadBytes: 7_500_000 },
+  shapes: { manifest: shapesClip(), downloadBytes: 6_700_000 },
   'clip-vit-b32': { manifest: transformersJs('Xenova/clip-vit-base-patch32', 'clip-vit-b32'), downloadBytes: 605_000_000 },
   'clip-vit-large-patch14': { manifest: transformersJs('Xenova/clip-vit-large-patch14', 'clip-vit-large-patch14'), downloadBytes: 1_710_000_000 },
 } as const satisfies Record<string, { manifest: ClipManifest; downloadBytes: number }>;

@@ -29,9 +29,10 @@ describe('resolveSource', () => {
     assert.match(shapes.unet.url, /\/src\/models\/shapes\/unet\/model\.onnx$/);
     assert.match(inpainting.unet.url, /\/src\/models\/shapes-inpainting\/unet\/model\.onnx$/);
     assert.equal(inpainting.textEncoder.url, shapes.textEncoder.url, 'one text encoder for both');
-    assert.equal(clip.textModel?.url, shapes.textEncoder.url, "and for CLIP's text tower");
+    // The scoring CLIP has its own text tower (decision 0011): the U-Nets' conditioning is the first CLIP.
+    assert.match(clip.textModel?.url ?? '', /\/src\/models\/shapes\/clip\/onnx\/text_model\.onnx$/);
     const refs = [shapes, inpainting].flatMap((m) => [m.textEncoder, m.unet, m.vaeDecoder, m.vaeEncoder, m.vocab, m.merges, m.vaeConfig, m.modelIndex, m.schedulerConfig, m.specialTokensMap]);
-    for (const ref of [...refs, clip.visionModel, clip.preprocessorConfig]) {
+    for (const ref of [...refs, clip.textModel, clip.visionModel, clip.preprocessorConfig]) {
       const url = (ref as { url?: string } | undefined)?.url;
       assert.ok(url && existsSync(fileURLToPath(url)), `${url} exists`);
     }
