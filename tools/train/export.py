@@ -114,10 +114,9 @@ def main():
     vae.load_state_dict(vae_state['state'])
     shapes, inpainting = os.path.join(OUT, 'shapes'), os.path.join(OUT, 'shapes-inpainting')
     ids = torch.tensor([[49406, 320, 736, 2682, 49407] + [49407] * 72] * 2, dtype=torch.int32)
-    export(TextEncoder(clip), (ids,), os.path.join(shapes, 'text_encoder', 'model.onnx'), ['input_ids'],
-           ['last_hidden_state', 'pooler_output', 'text_embeds'], {'input_ids': {0: 'batch', 1: 'sequence'}})
-    export(TextEncoder(scoring), (ids,), os.path.join(shapes, 'clip', 'onnx', 'text_model.onnx'), ['input_ids'],
-           ['last_hidden_state', 'pooler_output', 'text_embeds'], {'input_ids': {0: 'batch', 1: 'sequence'}})
+    for model, path in ((clip, ('text_encoder', 'model.onnx')), (scoring, ('clip', 'onnx', 'text_model.onnx'))):
+        export(TextEncoder(model), (ids,), os.path.join(shapes, *path), ['input_ids'],
+               ['last_hidden_state', 'pooler_output', 'text_embeds'], {'input_ids': {0: 'batch', 1: 'sequence'}})
     export(VisionModel(scoring), (torch.randn(2, 3, 64, 64),), os.path.join(shapes, 'clip', 'onnx', 'vision_model.onnx'),
            ['pixel_values'], ['image_embeds'], {'pixel_values': {0: 'batch'}})
     image_axes = {0: 'batch', 2: 'height', 3: 'width'}

@@ -73,22 +73,29 @@ def data():
 
 
 def train_clip(d, hard=False):
-    """CLIP's symmetric InfoNCE with a learned temperature. With `hard`, each caption's two near misses (colours
-    swapped, shape replaced; hard_negatives) are extra texts every image must rank below its own."""
+    """CLIP from nothing: symmetric InfoNCE with a learned temperature. With `hard` (the scoring CLIP), each
+    caption's two near misses (hard_negatives) are extra texts every image must rank below its own."""
     torch.manual_seed(10)
     clip = Clip(d['known'])
+    return contrastive_training(d, clip, 'clip_scoring' if hard else 'clip', clip.parameters(), 1e-3)
+
+
+def contrastive_training(d, clip, stage, parameters, lr, text_grad=True):
+    """The loop of every CLIP stage: a batch of 128 pictures, one of each one's captions (and, but in stage 'clip',
+    its two hard negatives), CLIP's symmetric loss over the true pairs. Without `text_grad` the text tower is locked."""
     # Pooling reads the end-of-text token, and attention is causal: the first 32 positions decide it exactly.
     length = 20
     assert int((d['ids'] != EOS).sum(-1).max()) + 1 < length
     tokenizer = Tokenizer(os.path.join(VOCAB_DIR, 'vocab.json'), os.path.join(VOCAB_DIR, 'merges.txt'))
     colours, shapes = token_ids(tokenizer, COLOUR_NAMES), token_ids(tokenizer, SHAPES)
-    optimiser = torch.optim.AdamW(clip.parameters(), 1e-3, weight_decay=0.01)
-    started, ema, n, stage = time.time(), None, 128, 'clip_scoring' if hard else 'clip'
+    optimiser = torch.optim.AdamW(parameters, lr, weight_decay=0.01)
+    started, ema, n, hard = time.time(), None, 128, stage != 'clip'
     for step in range(1, STEPS[stage] + 1):
         index = torch.randint(0, len(d['pixels']), (n,))
         ids = d['ids'][index, torch.randint(0, 3, (n,))][:, :length]
         pixels = ((d['pixels'][index] + 1) / 2 - CLIP_MEAN) / CLIP_STD
-        text = clip.embed_text(torch.cat([ids, hard_negatives(ids, colours, shapes)]) if hard else ids)
+        with torch.set_grad_enabled(text_grad):
+            text = clip.embed_text(torch.cat([ids, hard_negatives(ids, colours, shapes)]) if hard else ids)
         image = clip.embed_image(pixels)
         logits = clip.logit_scale.exp().clamp(max=100) * image @ text.T
         # Same caption for two images in a batch is rare here; the symmetric InfoNCE of CLIP.
@@ -129,26 +136,7 @@ def tune_clip(d, clip_state):
     torch.manual_seed(15)
     clip = Clip(d['known'])
     clip.load_state_dict(clip_state)
-    tokenizer = Tokenizer(os.path.join(VOCAB_DIR, 'vocab.json'), os.path.join(VOCAB_DIR, 'merges.txt'))
-    colours, shapes = token_ids(tokenizer, COLOUR_NAMES), token_ids(tokenizer, SHAPES)
-    optimiser = torch.optim.AdamW(list(clip.vision.parameters()) + [clip.logit_scale], 5e-4, weight_decay=0.01)
-    started, ema, n, length = time.time(), None, 128, 20
-    for step in range(1, STEPS['clip_tune'] + 1):
-        index = torch.randint(0, len(d['pixels']), (n,))
-        ids = d['ids'][index, torch.randint(0, 3, (n,))][:, :length]
-        with torch.no_grad():
-            texts = clip.embed_text(torch.cat([ids, hard_negatives(ids, colours, shapes)]))
-        image = clip.embed_image(((d['pixels'][index] + 1) / 2 - CLIP_MEAN) / CLIP_STD)
-        logits = clip.logit_scale.exp().clamp(max=100) * image @ texts.T
-        target = torch.arange(n)
-        loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits[:, :n].T, target)) / 2
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
-        progress('clip+', step, STEPS['clip_tune'], ema, started)
-    LOG['clip_tune'] = {'steps': STEPS['clip_tune'], 'loss': round(ema, 4), 'seconds': round(time.time() - started), 'logit_scale': round(clip.logit_scale.exp().item(), 3)}
-    return clip.state_dict()
+    return contrastive_training(d, clip, 'clip_tune', list(clip.vision.parameters()) + [clip.logit_scale], 5e-4, text_grad=False)
 
 
 def train_vae(d):
