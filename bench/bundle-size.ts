@@ -46,11 +46,11 @@ export async function measureBundle(name: string): Promise<BundleSize> {
     const { output } = await bundle.generate(config.output as OutputOptions);
     const chunks = output.filter((o): o is OutputChunk => o.type === 'chunk');
     const chunk = chunks.find((c) => c.fileName === `${name}.js`) ?? chunks[0];
-    const imported = chunk.imports.map((file) => chunks.find((c) => c.fileName === file)).filter((c): c is OutputChunk => !!c);
+    const named = (files: string[]) => files.map((file) => chunks.find((c) => c.fileName === file)).filter((c): c is OutputChunk => !!c);
+    const imported = named(chunk.imports);
     const own = await minGzip(chunk.code);
     const sizes = await Promise.all(imported.map((c) => minGzip(c.code)));
-    const dynamic = chunk.dynamicImports.map((file) => chunks.find((c) => c.fileName === file)).filter((c): c is OutputChunk => !!c);
-    const lazy = await Promise.all(dynamic.map(async (c) => ({ file: c.fileName, code: c.code, gzipped: (await minGzip(c.code)).gzipped })));
+    const lazy = await Promise.all(named(chunk.dynamicImports).map(async (c) => ({ file: c.fileName, code: c.code, gzipped: (await minGzip(c.code)).gzipped })));
     return {
       name, code: chunk.code, ...own,
       withImports: {

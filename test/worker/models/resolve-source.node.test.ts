@@ -1,7 +1,7 @@
 // Model sources: presets, folder URLs (absolute or relative to the page) and manifests.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolveSource } from '../../../src/worker/models/resolve-source.ts';
 import { resolveClipSource } from '../../../src/worker/clip/clip-source.ts';
@@ -31,6 +31,8 @@ describe('resolveSource', () => {
     assert.equal(inpainting.textEncoder.url, shapes.textEncoder.url, 'one text encoder for both');
     // The scoring CLIP has its own text tower (decision 0011): the U-Nets' conditioning is the first CLIP.
     assert.match(clip.textModel?.url ?? '', /\/src\/models\/shapes\/clip\/onnx\/text_model\.onnx$/);
+    const exported = JSON.parse(readFileSync(fileURLToPath(new URL('config.json', clip.preprocessorConfig!.url)), 'utf8')) as { logit_scale: number };
+    assert.equal(clip.logitScale, exported.logit_scale, "the preset's logit scale is the one tools/train/export.py wrote");
     const refs = [shapes, inpainting].flatMap((m) => [m.textEncoder, m.unet, m.vaeDecoder, m.vaeEncoder, m.vocab, m.merges, m.vaeConfig, m.modelIndex, m.schedulerConfig, m.specialTokensMap]);
     for (const ref of [...refs, clip.textModel, clip.visionModel, clip.preprocessorConfig]) {
       const url = (ref as { url?: string } | undefined)?.url;
