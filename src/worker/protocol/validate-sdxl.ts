@@ -3,6 +3,7 @@
  * `target_size`), checked where a request enters like the rest of validate.ts, and refused for a model of the
  * other family: an SD 1.x/2.x U-Net has no micro-conditioning and one text encoder, so they would do nothing.
  */
+import { checkText } from './check-text.ts';
 import { DiffusionError } from './errors.ts';
 import type { GenerateRequest, ModelFamily, PixelSize } from './types.ts';
 
@@ -40,10 +41,7 @@ function checkCrop(value: unknown): SdxlOptions['cropsCoordsTopLeft'] {
   return { top: crop.top, left: crop.left };
 }
 
-function checkText(name: 'prompt2' | 'negativePrompt2', value: unknown): string | undefined {
-  if (value === undefined || typeof value === 'string') return value;
-  throw new DiffusionError('invalid-prompt', `${name} must be a string; got ${value === null ? 'null' : typeof value}.`, { details: { field: name } });
-}
+const optionalText = (name: 'prompt2' | 'negativePrompt2', value: unknown) => (value === undefined ? undefined : checkText(name, value));
 
 /** Checks the SDXL fields; with `family: 'sd'` (an SD 1.x/2.x model) any of them is `invalid-argument`. */
 export function checkSdxlOptions(request: GenerateRequest, family?: ModelFamily): SdxlOptions {
@@ -54,8 +52,8 @@ export function checkSdxlOptions(request: GenerateRequest, family?: ModelFamily)
     }
   }
   return {
-    prompt2: checkText('prompt2', request.prompt2),
-    negativePrompt2: checkText('negativePrompt2', request.negativePrompt2),
+    prompt2: optionalText('prompt2', request.prompt2),
+    negativePrompt2: optionalText('negativePrompt2', request.negativePrompt2),
     originalSize: checkPixelSize('originalSize', request.originalSize),
     cropsCoordsTopLeft: checkCrop(request.cropsCoordsTopLeft),
     targetSize: checkPixelSize('targetSize', request.targetSize),

@@ -5,6 +5,7 @@
  */
 import { DiffusionError, type ErrorCode } from './errors.ts';
 import type { GenerateRequest, ModelFamily } from './types.ts';
+import { checkText } from './check-text.ts';
 import { checkSdxlOptions, type SdxlOptions } from './validate-sdxl.ts';
 
 /** Size limits in pixels; sizes are multiples of 8 because the VAE downsamples 8x. */
@@ -66,13 +67,6 @@ export function checkValue<T>(name: string, value: unknown, rule: ValueRule, cod
 /** A random 32-bit seed, used when the request gives none (the result reports it). */
 export function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0];
-}
-
-function checkText(name: 'prompt' | 'negativePrompt', value: unknown): string {
-  if (typeof value !== 'string') {
-    throw new DiffusionError('invalid-prompt', `${name} must be a string; got ${value === null ? 'null' : typeof value}.`, { details: { field: name } });
-  }
-  return value;
 }
 
 function isImageData(value: unknown): value is ImageData {
