@@ -3,13 +3,11 @@
  * a module of its own that loads on the first call, so a page that only generates images never downloads it
  * (decision 0013).
  */
-import { DiffusionError } from '../worker/protocol/errors.ts';
+import { lazyModule } from './lazy-module.ts';
 import type { Clip, ClipOptions } from './clip.ts';
 
 /** Loads a CLIP model in its own worker (or in `options.share`'s); resolves once its sessions exist. */
 export async function createClip(options: ClipOptions): Promise<Clip> {
-  const clip = await import('./clip.ts').catch((cause: unknown) => {
-    throw new DiffusionError('download-failed', `createClip(): the SDK's CLIP module did not load: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  });
+  const clip = await lazyModule('createClip()', () => import('./clip.ts'));
   return clip.openClip(options);
 }

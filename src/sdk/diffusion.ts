@@ -4,15 +4,14 @@
  * loads the model again (from the IndexedDB cache, so without downloading).
  */
 import { transfer } from 'comlink';
-import { DiffusionError } from '../worker/protocol/errors.ts';
 import { toImageData, type ImageSource } from './image-input.ts';
-import { rankByPrompt, type ClipRanker } from './clip-rank.ts';
+import type { BatchOptions } from './batch.ts';
 import { toGenerateResult, type GenerateResult } from './result.ts';
-import { checkRequestObject, checkValue, randomSeed, REQUEST_RULES, validateRequest } from '../worker/protocol/validate.ts';
+import { checkRequestObject, validateRequest } from '../worker/protocol/validate.ts';
 import { WorkerClient, type WorkerFactory } from './worker-client.ts';
-import { prepareInvertRequest, type InvertInput } from './invert.ts';
+import type { InvertInput } from './invert.ts';
+import { lazyModule } from './lazy-module.ts';
 import type { InvertResult } from '../worker/protocol/invert-types.ts';
-import { validateInvertRequest } from '../worker/protocol/validate-invert.ts';
 import { cancellable, checkRunOptions, untilAborted, WorkerSession, type CallOptions, type SessionModel } from './worker-session.ts';
 import type { Device, GenerateRequest, LoadedModelInfo, ModelSource, Progress } from '../worker/protocol/types.ts';
 
@@ -33,9 +32,6 @@ export interface DiffusionSetup {
 
 /** How long a new worker may take to run its script before `worker-crashed`. */
 const DEFAULT_START_TIMEOUT_MS = 60_000;
-
-/** The most images one `generateBatch` call makes. */
-const BATCH_LIMIT = 100;
 
 /** A request whose `image` and `mask` may be any {@link ImageSource}. */
 export type GenerateInput = Omit<GenerateRequest, 'image' | 'mask'> & { readonly image?: ImageSource; readonly mask?: ImageSource };
@@ -95,22 +91,10 @@ export class Diffusion {
    * one random seed is drawn when the request gives none), so any image of a batch can be made again alone.
    * `onImage` sees each result as it is ready; cancelling rejects the whole batch with an AbortError.
    */
-  async generateBatch(request: GenerateInput, count: number, options: RunOptions & { readonly onImage?: (result: GenerateResult, index: number) => void; readonly rankWith?: ClipRanker } = {}): Promise<GenerateResult[]> {
-    if (!Number.isInteger(count) || count < 1 || count > BATCH_LIMIT) {
-      throw new DiffusionError('invalid-argument', `count must be an integer from 1 to ${BATCH_LIMIT}; got ${String(count)}.`, { details: { count } });
-    }
-    checkRunOptions(options);
-    // Checked here, not per image: `first + i` would otherwise wrap a seed such as 2**53 silently.
-    const first = checkValue<number>('seed', request?.seed ?? randomSeed(), REQUEST_RULES.seed, 'invalid-seed');
-    const results: GenerateResult[] = [];
-    for (let i = 0; i < count; i += 1) {
-      // Seeds wrap at 2^32 as torch's manual_seed keeps the low 32 bits.
-      const result = await this.generate({ ...request, seed: (first + i) % 2 ** 32 }, options);
-      results.push(result);
-      options.onImage?.(result, i);
-    }
-    // rankWith (a Clip): each result gains `clipScore`, the cosine to its prompt, and the batch is sorted best first.
-    return options.rankWith ? rankByPrompt(results, request.prompt, options.rankWith, options) : results;
+  async generateBatch(request: GenerateInput, count: number, options: BatchOptions = {}): Promise<GenerateResult[]> {
+    // Its half loads on the first call (decision 0013), and checks count and seed before the first image.
+    const { generateBatch } = await lazyModule('generateBatch()', () => import('./batch.ts'));
+    return generateBatch(this, request, count, options);
   }
 
   /**
@@ -121,11 +105,9 @@ export class Diffusion {
   async invert(request: InvertInput, options: RunOptions = {}): Promise<InvertResult> {
     if (this.#session.disposed) throw this.#session.disposedError();
     checkRunOptions(options);
-    const prepared = await prepareInvertRequest(request);
-    const { seed } = validateInvertRequest(prepared, this.#session.info.defaults);
-    const run = this.#session.enqueue(() => this.#session.run(options, (client) => cancellable((id) => client.api.cancel(id), options,
-      (id, onProgress) => client.call((api) => api.invert(id, transfer({ ...prepared, seed }, [prepared.image.data.buffer]), onProgress)))));
-    return untilAborted(run, options.signal);
+    // Few pages invert: its half loads on the first call (decision 0013), and still checks before queueing.
+    const { invertIn } = await lazyModule('invert()', () => import('./invert.ts'));
+    return invertIn(this.#session, request, options);
   }
 
   /** @internal Runs `task` on this Diffusion's worker in its queue, for a Clip that shares the worker (decision 0009). */

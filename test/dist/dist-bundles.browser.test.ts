@@ -7,6 +7,8 @@ import { clipUrl } from '../sdk/clip-helpers.ts';
 interface DistSdk {
   createDiffusion(options: { model: string; device: string }): Promise<{
     generate(request: object): Promise<{ image: ImageData }>;
+    generateBatch(request: object, count: number): Promise<{ image: ImageData; seed: number }[]>;
+    invert(request: object): Promise<{ latents: Float32Array }>;
     dispose(): Promise<void>;
     model: { device: string };
   }>;
@@ -43,6 +45,22 @@ describe('dist/ bundles', () => {
       const result = await diffusion.generate({ prompt: 'a red circle on a blue background', steps: 2, seed: 1 });
       equal(result.image.width, 64);
       ok(varies(result.image));
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+
+  it("dist/index.js's invert() and generateBatch() load their chunks on first use and run", async () => {
+    const fetched = (chunk: string) => performance.getEntriesByType('resource').some((r) => new RegExp(`/dist/${chunk}-[\\w-]+\\.js$`).test(r.name));
+    const sdk = (await import(/* @vite-ignore */ new URL('/dist/index.js', location.href).href)) as DistSdk;
+    const diffusion = await sdk.createDiffusion({ model: modelUrl('optimum-fp32'), device: 'wasm' });
+    try {
+      const batch = await diffusion.generateBatch({ ...smallRequest, seed: 7 }, 2);
+      equal(batch.map((r) => r.seed).join(), '7,8');
+      ok(fetched('batch'), 'the page fetched dist/batch-*.js');
+      const { latents } = await diffusion.invert({ image: batch[0].image, prompt: smallRequest.prompt, steps: 2 });
+      equal(latents.length, 4 * 8 * 8);
+      ok(fetched('invert'), 'the page fetched dist/invert-*.js');
     } finally {
       await diffusion.dispose();
     }
