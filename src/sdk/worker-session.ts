@@ -113,11 +113,14 @@ export async function cancellable<T, P>(
   }
 }
 
-/** Starts a worker and loads the model in it; a worker that fails to load is ended. */
+/**
+ * Starts a worker and loads the model in it; a worker that fails to load is ended. Cancelling rejects at once, like
+ * a queued call: the worker may be inside a step that cannot stop (ORT creating a session), and ending it stops that.
+ */
 export async function startSession<Info, P>(model: SessionModel<Info, P>, options: CallOptions<P>): Promise<Started<Info>> {
   const client = model.newWorker();
   try {
-    return { client, info: await model.load(client, options) };
+    return { client, info: await untilAborted(model.load(client, options), options.signal) };
   } catch (error) {
     client.terminate(error as Error);
     throw error;

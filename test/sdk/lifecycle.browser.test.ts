@@ -1,6 +1,7 @@
 // Cancellation, queueing, batches, dispose, and recovery from a crashed worker or a lost GPU device.
 import { equal, ok, rejectsWithAbort, rejectsWithCode } from '../helpers/assert.ts';
-import { load, smallRequest, varies } from '../helpers/models.ts';
+import { load, modelUrl, smallRequest, varies } from '../helpers/models.ts';
+import { createDiffusion } from '../../src/sdk/index.ts';
 
 /** A worker factory that remembers the last worker it made, so the test can inject faults into it. */
 function faultyFactory() {
@@ -44,6 +45,28 @@ describe('lifecycle', () => {
       await rejectsWithCode(diffusion.generateBatch(smallRequest, 0), 'invalid-argument');
       const wrapped = await diffusion.generateBatch({ ...smallRequest, seed: 2 ** 32 - 1, steps: 1 }, 2);
       equal(wrapped.map((r) => r.seed).join(), `${2 ** 32 - 1},0`);
+    } finally {
+      await diffusion.dispose();
+    }
+  });
+
+  it('cancelling a load whose worker no longer answers rejects at once, ends that worker, and the next load works', async () => {
+    const { factory, made } = faultyFactory();
+    const controller = new AbortController();
+    let frozen = false;
+    const loading = createDiffusion({
+      model: modelUrl('web-int64'), device: 'wasm', workerFactory: factory, signal: controller.signal,
+      // Stuck as a worker inside ORT's session creation is: its thread never returns to read the cancel message.
+      onProgress: () => { if (!frozen) { frozen = true; made[0].postMessage({ fault: 'freeze' }); setTimeout(() => controller.abort(), 300); } },
+    });
+    const started = performance.now();
+    await rejectsWithAbort(loading);
+    const waited = performance.now() - started;
+    ok(frozen, 'the worker was frozen mid-load');
+    ok(waited < 10_000, `rejected after ${Math.round(waited)} ms`);
+    const diffusion = await load('web-int64');
+    try {
+      ok(varies((await diffusion.generate(smallRequest)).image));
     } finally {
       await diffusion.dispose();
     }
