@@ -31,9 +31,9 @@ export default {
   browserStartTimeout: 60_000,
   testsStartTimeout: 120_000,
   testsFinishTimeout: 600_000,
-  // One retry: on 2 cores about one load or generate() in 150 never settles (seen in CI and here, never alone, not yet
-  // explained; docs/testing.md). A retried test still passes only on a full run; test/helpers/models.ts logs where
-  // a call hung, so the browser logs of a file with a retry show it.
+  // One retry: on 2 cores about one model load in 150 never settles inside ORT's first InferenceSession.create in a
+  // worker (docs/testing.md). Loads through test/helpers/models.ts abort and retry themselves (hooks are not
+  // retried); this covers the rest. The browser logs of a file with a retry say where a call hung.
   testFramework: { config: { timeout: 120_000, ui: 'bdd', retries: 1 } },
   reporters: [defaultReporter(), summaryReporter(process.env.WD_SUMMARY_FILE)],
   browsers: [

@@ -1,5 +1,6 @@
 // <diffusion-canvas best-of="N">: generates N, shows the best by CLIP score, keeps all N in `candidates` and the
 // diffusion-complete event's detail.
+import { loadWatched } from '../helpers/models.ts';
 import { equal, ok } from '../helpers/assert.ts';
 import { createClip, type Clip, type RankedResult } from '../../src/sdk/index.ts';
 import type { DiffusionCanvasElement } from '../../src/elements/index.ts';
@@ -8,7 +9,7 @@ import { FAST, mount, nextEvent, unmountAll } from './element-helpers.ts';
 
 describe('<diffusion-canvas best-of>', () => {
   let clip: Clip;
-  before(async () => { clip = await createClip({ model: new URL('/test/fixtures/models/clip-combined/', location.href).href, device: 'wasm' }); });
+  before(async () => { clip = await loadWatched('createClip(clip-combined)', '/test/fixtures/models/clip-combined/', (watch) => createClip({ model: new URL('/test/fixtures/models/clip-combined/', location.href).href, device: 'wasm', ...watch })); });
   after(async () => {
     unmountAll();
     await clip.dispose();

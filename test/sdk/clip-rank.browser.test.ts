@@ -1,6 +1,6 @@
 // generateBatch(..., { rankWith: clip }): every image scored against its prompt with CLIP, best first.
 import { equal, ok } from '../helpers/assert.ts';
-import { load, smallRequest } from '../helpers/models.ts';
+import { load, loadWatched, smallRequest } from '../helpers/models.ts';
 import { createClip, type Clip, type RankedResult } from '../../src/sdk/index.ts';
 import type { Diffusion } from '../../src/sdk/diffusion.ts';
 import { clipUrl } from './clip-helpers.ts';
@@ -10,7 +10,7 @@ describe('generateBatch rankWith', () => {
   let clip: Clip;
   before(async () => {
     diffusion = await load('web-int64');
-    clip = await createClip({ model: clipUrl('clip-combined'), device: 'wasm' });
+    clip = await loadWatched('createClip(clip-combined)', '/test/fixtures/models/clip-combined/', (watch) => createClip({ model: clipUrl('clip-combined'), device: 'wasm', ...watch }));
   });
   after(async () => {
     await diffusion.dispose();

@@ -1,5 +1,6 @@
 // CLIP through the public SDK in real Chromium, on the tiny generated CLIP (both export layouts), checked against
 // the independent numpy + Pillow reference (tools/clip/clip-reference.py); then properties and bad input.
+import { loadWatched } from '../helpers/models.ts';
 import { equal, ok, rejectsWithCode } from '../helpers/assert.ts';
 import { createClip, type Clip } from '../../src/sdk/index.ts';
 import { clipReference, clipUrl, maxDifference, referenceImages, type ClipReference } from './clip-helpers.ts';
@@ -12,7 +13,7 @@ for (const layout of ['clip-combined', 'clip-split'] as const) {
     let reference: ClipReference;
     before(async () => {
       reference = await clipReference();
-      clip = await createClip({ model: clipUrl(layout), device: 'wasm' });
+      clip = await loadWatched(`createClip(${layout})`, `/test/fixtures/models/${layout}/`, (watch) => createClip({ model: clipUrl(layout), device: 'wasm', ...watch }));
     });
     after(() => clip.dispose());
 

@@ -3,6 +3,7 @@
 // kinds of inpainting, on the real-architecture tiny models (test/fixtures/diffusers/, a copy of ../shared/models).
 // The oracle is test/fixtures/oracle/diffusers-parity-extra.json (tools/oracle/README.md says how it is made).
 // A case matches within the issue's tolerance: at most 3 levels anywhere and a mean of at most 0.1 level.
+import { loadWatched } from '../helpers/models.ts';
 import { ok } from '../helpers/assert.ts';
 import { createDiffusion } from '../../src/sdk/index.ts';
 import type { Diffusion, GenerateInput } from '../../src/sdk/diffusion.ts';
@@ -84,7 +85,7 @@ describe('diffusers parity, extra cases (WASM)', () => {
 
   before(async () => {
     for (const name of ['tiny-sd', 'tiny-sd-inpaint']) {
-      models.set(name, await createDiffusion({ model: fixtureUrl(`diffusers/${name}/`), device: 'wasm' }));
+      models.set(name, await loadWatched(`createDiffusion(${name})`, `/test/fixtures/diffusers/${name}/`, (watch) => createDiffusion({ model: fixtureUrl(`diffusers/${name}/`), device: 'wasm', ...watch })));
     }
   });
 

@@ -1,6 +1,7 @@
 // An inpainting (9-channel) U-Net asked for text-to-image or image-to-image works as AUTOMATIC1111 does: a full
 // mask, and for text-to-image the latents of a grey picture. The model is diffusers' own export
 // (test/fixtures/diffusers/tiny-sd-inpaint), whose U-Net channel axis is symbolic.
+import { loadWatched } from '../helpers/models.ts';
 import { ok } from '../helpers/assert.ts';
 import { createDiffusion, type Progress } from '../../src/sdk/index.ts';
 import type { Diffusion } from '../../src/sdk/diffusion.ts';
@@ -37,7 +38,7 @@ describe('an inpainting model without a mask (wasm)', () => {
   const request = { prompt: 'a red fox in the snow', width: 64, height: 64, steps: 4, seed: 5, scheduler: 'DDIM' } as const;
   const white = () => solid([255, 255, 255]);
   before(async () => {
-    diffusion = await createDiffusion({ model: new URL('/test/fixtures/diffusers/tiny-sd-inpaint/', location.href).href, device: 'wasm' });
+    diffusion = await loadWatched('createDiffusion(tiny-sd-inpaint)', '/test/fixtures/diffusers/tiny-sd-inpaint/', (watch) => createDiffusion({ model: new URL('/test/fixtures/diffusers/tiny-sd-inpaint/', location.href).href, device: 'wasm', ...watch }));
   });
   after(() => diffusion.dispose());
 

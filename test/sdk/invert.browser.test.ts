@@ -6,7 +6,7 @@
 //    smooth and inverting then generating must give back the image's own VAE round trip (generate at strength 0
 //    with DDIM), up to the discretisation error, which shrinks with the step count.
 import { equal, ok, rejectsWithAbort, rejectsWithCode } from '../helpers/assert.ts';
-import { modelUrl } from '../helpers/models.ts';
+import { loadWatched, modelUrl } from '../helpers/models.ts';
 import { createDiffusion, type Progress } from '../../src/sdk/index.ts';
 import type { Diffusion } from '../../src/sdk/diffusion.ts';
 
@@ -42,7 +42,7 @@ const prompt = reference.prompt;
 
 describe('invert() matches diffusers 0.24 on tiny-sd (wasm)', () => {
   let diffusion: Diffusion;
-  before(async () => { diffusion = await createDiffusion({ model: new URL('/test/fixtures/diffusers/tiny-sd/', location.href).href, device: 'wasm' }); });
+  before(async () => { diffusion = await loadWatched('createDiffusion(tiny-sd)', '/test/fixtures/diffusers/tiny-sd/', (watch) => createDiffusion({ model: new URL('/test/fixtures/diffusers/tiny-sd/', location.href).href, device: 'wasm', ...watch })); });
   after(() => diffusion.dispose());
 
   for (const c of reference.cases) {
@@ -61,7 +61,7 @@ describe('invert() matches diffusers 0.24 on tiny-sd (wasm)', () => {
 
 describe('invert() then generate() on the gaussian-denoiser fixture (wasm)', () => {
   let diffusion: Diffusion;
-  before(async () => { diffusion = await createDiffusion({ model: modelUrl('gaussian-denoiser'), device: 'wasm' }); });
+  before(async () => { diffusion = await loadWatched('createDiffusion(gaussian-denoiser)', '/test/fixtures/models/gaussian-denoiser/', (watch) => createDiffusion({ model: modelUrl('gaussian-denoiser'), device: 'wasm', ...watch })); });
   after(() => diffusion.dispose());
 
   /** The image after inverting and generating back, against the picture's own VAE round trip. */
