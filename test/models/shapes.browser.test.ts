@@ -1,9 +1,10 @@
 // The shapes model (src/models/, trained by tools/train/) draws what it is asked, through the public SDK on WASM:
 // colour, background and shape of 48 prompts x 4 seeds read by a plain pixel analysis; guidance helps;
 // inpainting and image-to-image keep what they should; its CLIP classifies held-out renders zero-shot.
+import { loadWatched } from '../helpers/models.ts';
 import { ok } from '../helpers/assert.ts';
 import { COLOURS, PALETTE, SHAPES, labels, read } from '../helpers/shape-analysis.ts';
-import { createClip, createDiffusion, type Clip } from '../../src/sdk/index.ts';
+import { createClip, createDiffusion, type Clip, type RankedResult } from '../../src/sdk/index.ts';
 import type { Diffusion } from '../../src/sdk/diffusion.ts';
 import { Scorer, heldOut, promptSet, type Prompt } from './shapes-world.ts';
 
@@ -13,7 +14,7 @@ const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 describe('the shapes model', function () {
   this.timeout(900_000);
   let diffusion: Diffusion;
-  before(async () => { diffusion = await createDiffusion({ model: 'shapes', device: 'wasm' }); });
+  before(async () => { diffusion = await loadWatched('createDiffusion(shapes)', '/src/models/shapes/', (watch) => createDiffusion({ model: 'shapes', device: 'wasm', ...watch })); });
   after(() => diffusion.dispose());
 
   async function scoreAt(guidanceScale: number, prompts: Prompt[]): Promise<Scorer> {
@@ -134,7 +135,7 @@ const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * 
 describe("the shapes model's CLIP", function () {
   this.timeout(300_000);
   let clip: Clip;
-  before(async () => { clip = await createClip({ model: 'shapes', device: 'wasm' }); });
+  before(async () => { clip = await loadWatched('createClip(shapes)', '/src/models/shapes/', (watch) => createClip({ model: 'shapes', device: 'wasm', ...watch })); });
   after(() => clip.dispose());
 
   it('classifies held-out renders zero-shot: colour and shape each at least 95% right', async () => {
@@ -150,5 +151,38 @@ describe("the shapes model's CLIP", function () {
     // Target 95% each. The scoring CLIP of 2026-12-03 (hard negatives for both towers): colour 96.5%, shape 98.8%.
     ok(colourRight >= 0.95, `colour ${percent(colourRight)}`);
     ok(shapeRight >= 0.95, `shape ${percent(shapeRight)}`);
+  });
+});
+
+describe("the shapes model's pictures ranked by its CLIP", function () {
+  this.timeout(300_000);
+
+  it('generateBatch(..., { rankWith }) puts a picture that matches the prompt first far more often than chance', async () => {
+    const diffusion = await loadWatched('createDiffusion(shapes)', '/src/models/shapes/', (watch) => createDiffusion({ model: 'shapes', device: 'wasm', ...watch }));
+    try {
+      const clip = await createClip({ model: 'shapes', device: 'wasm', share: diffusion });
+      const matches = (image: ImageData, prompt: Prompt) => {
+        const r = read(image.data, image.width);
+        return r.colour === prompt.colour && r.background === prompt.background && r.shape === prompt.shape;
+      };
+      // Over batches that hold at least one match (else no order can put one first): how often is the first a
+      // match, against the chance a random order would have (the batch's share of matches)?
+      let batches = 0, firstMatches = 0, byChance = 0;
+      for (const prompt of promptSet().filter((_, i) => i % 2 === 0)) {
+        const ranked = await diffusion.generateBatch({ prompt: prompt.text, seed: 1, steps: 20 }, 4, { rankWith: clip }) as RankedResult[];
+        const right = ranked.map((r) => matches(r.image, prompt));
+        if (!right.includes(true)) continue;
+        batches++;
+        if (right[0]) firstMatches++;
+        byChance += right.filter(Boolean).length / right.length;
+      }
+      console.log(`rankWith: the first of 4 matches the prompt in ${firstMatches} of ${batches} batches that hold a match; a random order: ${byChance.toFixed(1)}`);
+      ok(batches >= 8, `only ${batches} of 24 batches hold a matching picture`);
+      ok(firstMatches / batches >= 0.8, `the first is a match in ${firstMatches} of ${batches}`);
+      ok(firstMatches - byChance >= 0.25 * (batches - byChance), `ranking (${firstMatches}) is not much better than chance (${byChance.toFixed(1)}) of ${batches}`);
+      await clip.dispose();
+    } finally {
+      await diffusion.dispose();
+    }
   });
 });
