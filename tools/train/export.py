@@ -128,8 +128,9 @@ def main():
     for folder, channels, file in ((shapes, 4, 'unet.pt'), (inpainting, 9, 'inpaint.pt')):
         if os.environ.get('PARTIAL') and not os.path.exists(os.path.join(CACHE, file)):
             continue  # a look at a run in progress
-        unet = UNet(channels, 32)
-        unet.load_state_dict(torch.load(os.path.join(CACHE, file)))
+        state = torch.load(os.path.join(CACHE, file))
+        unet = UNet(channels, state['conv_in.weight'].shape[0])
+        unet.load_state_dict(state)
         args = (torch.randn(2, channels, 8, 8), torch.tensor([500.0, 500.0]), torch.randn(2, 77, 128))
         export(unet, args, os.path.join(folder, 'unet', 'model.onnx'), ['sample', 'timestep', 'encoder_hidden_states'], ['out_sample'], unet_axes)
     vae_config = {'_class_name': 'AutoencoderKL', 'latent_channels': 4, 'sample_size': 64, 'scaling_factor': round(vae_state['scaling'], 5)}

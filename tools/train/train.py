@@ -29,6 +29,7 @@ CLIP_STD = torch.tensor([0.26862954, 0.26130258, 0.27577711])[:, None, None]
 STEPS = {'clip': int(os.environ.get('CLIP_STEPS', 600)), 'clip_scoring': int(os.environ.get('CLIP_SCORING_STEPS', 600)), 'clip_tune': int(os.environ.get('CLIP_TUNE_STEPS', 600)), 'vae': int(os.environ.get('VAE_STEPS', 1500)),
          'unet': int(os.environ.get('UNET_STEPS', 3000)), 'inpaint': int(os.environ.get('INPAINT_STEPS', 600))}
 TRAIN_IMAGES, SEED = 10000, 1
+UNET_WIDTH = int(os.environ.get('UNET_WIDTH', 32))  # channels at 8x8; the export reads it back from the weights
 LOG = {}
 
 
@@ -225,7 +226,7 @@ def sample_latents(cache, index, scaling):
 
 def train_unet(d, cache, vae):
     torch.manual_seed(12)
-    unet = UNet(4, 32)
+    unet = UNet(4, UNET_WIDTH)
 
     def batch_of(n):
         index = torch.randint(0, len(d['pixels']), (n,))
@@ -252,7 +253,7 @@ def random_masks(n, generator):
 def train_inpaint(d, cache, vae_state, unet_state):
     """SD's inpainting recipe: the text-to-image U-Net, conv_in widened to 9 channels with zeros, fine-tuned."""
     torch.manual_seed(13)
-    unet = UNet(9, 32)
+    unet = UNet(9, UNET_WIDTH)
     state = dict(unet_state)
     weight = torch.zeros_like(unet.conv_in.weight)
     weight[:, :4] = state['conv_in.weight']
