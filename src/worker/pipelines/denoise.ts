@@ -9,6 +9,7 @@ import type { Scheduler } from '../schedulers/scheduler.ts';
 import { stepPreview } from '../tensor/latent-preview.ts';
 import type { TorchGenerator } from '../tensor/random.ts';
 import type { Feeds, PromptEmbeddings } from './encode-prompt.ts';
+import { guide } from '../tensor/guidance.ts';
 import { floatTensor, guidanceCondTensor, hasNonFinite, timestepTensor } from './feeds.ts';
 
 /** What the loop needs besides the model. */
@@ -17,6 +18,8 @@ export interface DenoiseOptions {
   readonly timesteps: readonly number[];
   readonly text: PromptEmbeddings;
   readonly guidanceScale: number;
+  /** diffusers' `guidance_rescale` (0 = plain classifier-free guidance). */
+  readonly guidanceRescale?: number;
   readonly generator: TorchGenerator;
   /** [channels, h, w] of the latents. */
   readonly latentShape: readonly [number, number, number];
@@ -58,7 +61,7 @@ async function predictNoise(model: LoadedModel, input: Float32Array, t: number, 
     clock.runMs += performance.now() - runStart;
     return floatData(outputs[contract.output.name]);
   };
-  const { text, guidanceScale } = options;
+  const { text, guidanceScale, guidanceRescale } = options;
   const added = text.added;
   if (!text.guided) return run(input, 1, text.single[0], added?.single[0]);
   let uncond: Float32Array;
@@ -75,9 +78,7 @@ async function predictNoise(model: LoadedModel, input: Float32Array, t: number, 
     uncond = await run(input, 1, text.single[0], added?.single[0]);
     cond = await run(input, 1, text.single[1], added?.single[1]);
   }
-  const mixed = new Float32Array(uncond.length);
-  for (let i = 0; i < mixed.length; i += 1) mixed[i] = uncond[i] + guidanceScale * (cond[i] - uncond[i]);
-  return mixed;
+  return guide(uncond, cond, guidanceScale, guidanceRescale);
 }
 
 /** Runs the loop from `latents` and returns the denoised latents. */

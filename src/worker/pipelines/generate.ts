@@ -90,7 +90,7 @@ async function runRecipe(model: LoadedModel, request: PipelineRequest, context: 
 
   // 5. Denoise.
   const denoised = await denoise(model, start.latents, {
-    scheduler, timesteps: start.timesteps, text, guidanceScale, generator, latentShape,
+    scheduler, timesteps: start.timesteps, text, guidanceScale, guidanceRescale: request.guidanceRescale, generator, latentShape,
     extraChannels: start.extraChannels, afterStep: start.afterStep,
     beforeStep: () => context.checkpoint(),
     onStep: stopwatch.stepReporter(context),

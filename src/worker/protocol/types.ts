@@ -79,7 +79,7 @@ export interface ModelManifest {
    */
   readonly vaeDecoderFp32?: OnnxFileRef;
   /** Sensible request defaults for this model (SD-Turbo: 1 step, guidance 0). */
-  readonly defaults?: Partial<Pick<GenerateRequest, 'steps' | 'guidanceScale' | 'width' | 'height' | 'scheduler'>>;
+  readonly defaults?: Partial<Pick<GenerateRequest, 'steps' | 'guidanceScale' | 'guidanceRescale' | 'width' | 'height' | 'scheduler'>>;
 }
 
 /** Options for loading a model in the worker. */
@@ -104,6 +104,8 @@ export interface GenerateRequest {
   readonly height?: number;
   readonly steps?: number;
   readonly guidanceScale?: number;
+  /** 0..1, diffusers' `guidance_rescale` ("CFG rescale"): pulls a high guidance scale's prediction back to the conditional one's spread, against over-saturation. Default 0, or the model's. */
+  readonly guidanceRescale?: number;
   /** A name people use (`'DPM++ 2M Karras'`, `'euler_ancestral'`), a diffusers class name, or a config. */
   readonly scheduler?: string | SchedulerConfig;
   /** 0..2^32-1; random when omitted. The result says which seed was used. */

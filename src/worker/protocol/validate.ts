@@ -21,6 +21,7 @@ export interface ValidRequest extends SdxlOptions {
   readonly height: number;
   readonly steps: number;
   readonly guidanceScale: number;
+  readonly guidanceRescale: number;
   readonly seed: number;
   readonly scheduler: GenerateRequest['scheduler'];
   readonly image?: ImageData;
@@ -32,7 +33,7 @@ export interface ValidRequest extends SdxlOptions {
 }
 
 /** Per-model defaults applied to fields the request leaves out. */
-export type RequestDefaults = Partial<Pick<GenerateRequest, 'steps' | 'guidanceScale' | 'width' | 'height' | 'scheduler'>>;
+export type RequestDefaults = Partial<Pick<GenerateRequest, 'steps' | 'guidanceScale' | 'guidanceRescale' | 'width' | 'height' | 'scheduler'>>;
 
 /** A rule for one value of a request: the test, and the words its message (and the elements' warnings) use. */
 export interface ValueRule {
@@ -49,6 +50,7 @@ export const REQUEST_RULES = {
   size: { valid: (v) => isInteger(v) && v % multiple === 0 && v >= minSize && v <= maxSize, expected: `a multiple of ${multiple} from ${minSize} to ${maxSize}` },
   steps: { valid: (v) => isInteger(v) && v >= STEP_LIMITS.min && v <= STEP_LIMITS.max, expected: `an integer from ${STEP_LIMITS.min} to ${STEP_LIMITS.max}` },
   guidanceScale: { valid: (v) => isFiniteNumber(v) && v >= 0, expected: 'a finite number >= 0' },
+  guidanceRescale: { valid: (v) => isFiniteNumber(v) && v >= 0 && v <= 1, expected: 'a number from 0 to 1' },
   seed: { valid: (v) => isInteger(v) && v >= 0 && v <= 0xffffffff, expected: 'an integer from 0 to 4294967295' },
   strength: { valid: (v) => isFiniteNumber(v) && v >= 0 && v <= 1, expected: 'a number from 0 to 1' },
 } satisfies Record<string, ValueRule>;
@@ -127,6 +129,7 @@ export function validateRequest(request: GenerateRequest, defaults: RequestDefau
     height,
     steps: checkValue<number>('steps', request.steps ?? defaults.steps ?? 20, REQUEST_RULES.steps, 'invalid-steps'),
     guidanceScale: checkValue<number>('guidanceScale', request.guidanceScale ?? defaults.guidanceScale ?? 7.5, REQUEST_RULES.guidanceScale, 'invalid-guidance-scale'),
+    guidanceRescale: checkValue<number>('guidanceRescale', request.guidanceRescale ?? defaults.guidanceRescale ?? 0, REQUEST_RULES.guidanceRescale, 'invalid-guidance-scale'),
     seed: request.seed === undefined ? randomSeed() : checkValue<number>('seed', request.seed, REQUEST_RULES.seed, 'invalid-seed'),
     scheduler,
     image,
