@@ -37,6 +37,7 @@ describe('validateRequest', () => {
       [{ width: 63 }, 'invalid-size'], [{ width: 60 }, 'invalid-size'], [{ height: 2056 }, 'invalid-size'], [{ width: '512' }, 'invalid-size'],
       [{ steps: 0 }, 'invalid-steps'], [{ steps: 1001 }, 'invalid-steps'], [{ steps: Number.NaN }, 'invalid-steps'],
       [{ guidanceScale: Number.NaN }, 'invalid-guidance-scale'], [{ guidanceScale: -0.5 }, 'invalid-guidance-scale'], [{ guidanceScale: Infinity }, 'invalid-guidance-scale'],
+      [{ guidanceRescale: -0.1 }, 'invalid-guidance-scale'], [{ guidanceRescale: 1.5 }, 'invalid-guidance-scale'], [{ guidanceRescale: Number.NaN }, 'invalid-guidance-scale'],
       [{ prompt: 3 }, 'invalid-prompt'], [{ prompt: null }, 'invalid-prompt'], [{ negativePrompt: 5 }, 'invalid-prompt'],
       [{ seed: -1 }, 'invalid-seed'], [{ seed: 2 ** 32 }, 'invalid-seed'], [{ seed: 0.5 }, 'invalid-seed'],
       [{ strength: 2 }, 'invalid-strength'], [{ strength: Number.NaN }, 'invalid-strength'],
