@@ -105,20 +105,27 @@ def write_tokenizer(folder):
 def main():
     torch.manual_seed(0)
     d = data()
-    # The U-Nets' text encoder is the first CLIP; the `shapes` CLIP preset is the scoring CLIP (train.py).
+    # The U-Nets' text encoder is the first CLIP; the `shapes` CLIP preset is the scoring CLIP (train.py). A stage
+    # missing from the cache (after from_onnx.py, the scoring CLIP) keeps its shipped files.
     clip, scoring = Clip(d['known']), Clip(d['known'])
     clip.load_state_dict(torch.load(os.path.join(CACHE, 'clip.pt')))
-    scoring.load_state_dict(torch.load(os.path.join(CACHE, 'clip-tuned.pt')))
+    has_scoring = os.path.exists(os.path.join(CACHE, 'clip-tuned.pt'))
+    if has_scoring:
+        scoring.load_state_dict(torch.load(os.path.join(CACHE, 'clip-tuned.pt')))
+    else:
+        print('clip/: no clip-tuned.pt in the cache; the shipped scoring CLIP stays')
     vae_state = torch.load(os.path.join(CACHE, 'vae.pt'))
     vae = Vae()
     vae.load_state_dict(vae_state['state'])
     shapes, inpainting = os.path.join(OUT, 'shapes'), os.path.join(OUT, 'shapes-inpainting')
     ids = torch.tensor([[49406, 320, 736, 2682, 49407] + [49407] * 72] * 2, dtype=torch.int32)
-    for model, path in ((clip, ('text_encoder', 'model.onnx')), (scoring, ('clip', 'onnx', 'text_model.onnx'))):
+    towers = [(clip, ('text_encoder', 'model.onnx'))] + ([(scoring, ('clip', 'onnx', 'text_model.onnx'))] if has_scoring else [])
+    for model, path in towers:
         export(TextEncoder(model), (ids,), os.path.join(shapes, *path), ['input_ids'],
                ['last_hidden_state', 'pooler_output', 'text_embeds'], {'input_ids': {0: 'batch', 1: 'sequence'}})
-    export(VisionModel(scoring), (torch.randn(2, 3, 64, 64),), os.path.join(shapes, 'clip', 'onnx', 'vision_model.onnx'),
-           ['pixel_values'], ['image_embeds'], {'pixel_values': {0: 'batch'}})
+    if has_scoring:
+        export(VisionModel(scoring), (torch.randn(2, 3, 64, 64),), os.path.join(shapes, 'clip', 'onnx', 'vision_model.onnx'),
+               ['pixel_values'], ['image_embeds'], {'pixel_values': {0: 'batch'}})
     image_axes = {0: 'batch', 2: 'height', 3: 'width'}
     export(VaeEncoder(vae), (torch.randn(1, 3, 64, 64),), os.path.join(shapes, 'vae_encoder', 'model.onnx'),
            ['sample'], ['latent_parameters'], {'sample': image_axes})
@@ -140,14 +147,17 @@ def main():
     write_json(os.path.join(shapes, 'model_index.json'), model_index('OnnxStableDiffusionPipeline'))
     write_json(os.path.join(inpainting, 'model_index.json'), model_index('OnnxStableDiffusionInpaintPipeline'))
     write_tokenizer(os.path.join(shapes, 'tokenizer'))
-    logit_scale = scoring.logit_scale.exp().clamp(max=100).item()
-    write_json(os.path.join(shapes, 'clip', 'preprocessor_config.json'), {
+    if has_scoring:
+        write_clip_configs(os.path.join(shapes, 'clip'), scoring.logit_scale.exp().clamp(max=100).item())
+
+
+def write_clip_configs(folder, logit_scale):
+    write_json(os.path.join(folder, 'preprocessor_config.json'), {
         'crop_size': {'height': 64, 'width': 64}, 'do_center_crop': True, 'do_normalize': True, 'do_resize': True,
         'do_rescale': True, 'rescale_factor': 1 / 255, 'resample': 3, 'size': {'shortest_edge': 64},
         'image_mean': [0.48145466, 0.4578275, 0.40821073], 'image_std': [0.26862954, 0.26130258, 0.27577711],
     })
-    write_json(os.path.join(shapes, 'clip', 'config.json'), {'logit_scale': round(logit_scale, 4), 'projection_dim': 128})
-
+    write_json(os.path.join(folder, 'config.json'), {'logit_scale': round(logit_scale, 4), 'projection_dim': 128})
 
 if __name__ == '__main__':
     main()
