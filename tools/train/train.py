@@ -29,7 +29,7 @@ CLIP_STD = torch.tensor([0.26862954, 0.26130258, 0.27577711])[:, None, None]
 STEPS = {'clip': int(os.environ.get('CLIP_STEPS', 600)), 'clip_scoring': int(os.environ.get('CLIP_SCORING_STEPS', 600)), 'clip_tune': int(os.environ.get('CLIP_TUNE_STEPS', 600)), 'vae': int(os.environ.get('VAE_STEPS', 1500)),
          'unet': int(os.environ.get('UNET_STEPS', 3000)), 'inpaint': int(os.environ.get('INPAINT_STEPS', 600))}
 TRAIN_IMAGES, SEED = 10000, 1
-UNET_WIDTH = int(os.environ.get('UNET_WIDTH', 32))  # channels at 8x8; the export reads it back from the weights
+UNET_WIDTH = int(os.environ.get('UNET_WIDTH', 48))  # channels at 8x8; the export reads it back from the weights
 LOG = {}
 
 
