@@ -50,7 +50,6 @@ export const REQUEST_RULES = {
   size: { valid: (v) => isInteger(v) && v % multiple === 0 && v >= minSize && v <= maxSize, expected: `a multiple of ${multiple} from ${minSize} to ${maxSize}` },
   steps: { valid: (v) => isInteger(v) && v >= STEP_LIMITS.min && v <= STEP_LIMITS.max, expected: `an integer from ${STEP_LIMITS.min} to ${STEP_LIMITS.max}` },
   guidanceScale: { valid: (v) => isFiniteNumber(v) && v >= 0, expected: 'a finite number >= 0' },
-  guidanceRescale: { valid: (v) => isFiniteNumber(v) && v >= 0 && v <= 1, expected: 'a number from 0 to 1' },
   seed: { valid: (v) => isInteger(v) && v >= 0 && v <= 0xffffffff, expected: 'an integer from 0 to 4294967295' },
   strength: { valid: (v) => isFiniteNumber(v) && v >= 0 && v <= 1, expected: 'a number from 0 to 1' },
 } satisfies Record<string, ValueRule>;
@@ -111,7 +110,7 @@ export function validateRequest(request: GenerateRequest, defaults: RequestDefau
   checkRequestObject('generate()', request);
   const scheduler = request.scheduler ?? defaults.scheduler;
   if (scheduler !== undefined && typeof scheduler !== 'string' && (typeof scheduler !== 'object' || scheduler === null)) {
-    throw new DiffusionError('unknown-scheduler', `scheduler must be a sampler name or a config object; got ${typeof scheduler}.`);
+    throw new DiffusionError('unknown-scheduler', `scheduler must be a sampler name or a config; got ${typeof scheduler}.`);
   }
   if (request.mask !== undefined && request.image === undefined) {
     throw new DiffusionError('invalid-mask', 'A mask needs an image to inpaint; pass `image` too.');
@@ -129,7 +128,7 @@ export function validateRequest(request: GenerateRequest, defaults: RequestDefau
     height,
     steps: checkValue<number>('steps', request.steps ?? defaults.steps ?? 20, REQUEST_RULES.steps, 'invalid-steps'),
     guidanceScale: checkValue<number>('guidanceScale', request.guidanceScale ?? defaults.guidanceScale ?? 7.5, REQUEST_RULES.guidanceScale, 'invalid-guidance-scale'),
-    guidanceRescale: checkValue<number>('guidanceRescale', request.guidanceRescale ?? defaults.guidanceRescale ?? 0, REQUEST_RULES.guidanceRescale, 'invalid-guidance-scale'),
+    guidanceRescale: checkValue<number>('guidanceRescale', request.guidanceRescale ?? defaults.guidanceRescale ?? 0, REQUEST_RULES.strength, 'invalid-guidance-scale'),
     seed: request.seed === undefined ? randomSeed() : checkValue<number>('seed', request.seed, REQUEST_RULES.seed, 'invalid-seed'),
     scheduler,
     image,
@@ -149,9 +148,9 @@ function checkLatents(value: unknown, width: number, height: number, image: Imag
   const expected = 4 * (width / 8) * (height / 8);
   if (!(value instanceof Float32Array)) throw new DiffusionError('invalid-argument', `latents must be a Float32Array of ${expected} values (4 x ${height / 8} x ${width / 8}).`, { details: { key: 'latents' } });
   if (value.length !== expected) {
-    throw new DiffusionError('length-mismatch', `latents hold ${value.length} values; ${width}x${height} needs ${expected} (4 x ${height / 8} x ${width / 8}); pass the width and height they were made at.`, { details: { key: 'latents', expected, actual: value.length } });
+    throw new DiffusionError('length-mismatch', `latents hold ${value.length} values; ${width}x${height} needs ${expected} (4 x ${height / 8} x ${width / 8}); pass their width and height.`, { details: { key: 'latents', expected, actual: value.length } });
   }
-  if (image) throw new DiffusionError('invalid-argument', 'latents replace the noise of text-to-image; leave out `image` (image-to-image noises the image itself).', { details: { key: 'latents' } });
+  if (image) throw new DiffusionError('invalid-argument', 'latents replace the noise of text-to-image; leave out `image`.', { details: { key: 'latents' } });
   if (!value.every(Number.isFinite)) throw new DiffusionError('invalid-argument', 'latents hold NaN or infinite values.', { details: { key: 'latents' } });
   return value;
 }
