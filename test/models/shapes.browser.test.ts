@@ -181,7 +181,7 @@ describe("the shapes model's pictures ranked by its CLIP", function () {
       // Over batches that hold at least one match (else no order can put one first): how often is the first a
       // match, against the chance a random order would have (the batch's share of matches)?
       let batches = 0, firstMatches = 0, byChance = 0;
-      for (const prompt of promptSet().filter((_, i) => i % 2 === 0)) {
+      for (const prompt of promptSet().filter((_, i) => i % 4 === 0)) {
         const ranked = await diffusion.generateBatch({ prompt: prompt.text, seed: 1, steps: 20 }, 4, { rankWith: clip }) as RankedResult[];
         const right = ranked.map((r) => matches(r.image, prompt));
         if (!right.includes(true)) continue;
@@ -190,7 +190,7 @@ describe("the shapes model's pictures ranked by its CLIP", function () {
         byChance += right.filter(Boolean).length / right.length;
       }
       console.log(`rankWith: the first of 4 matches the prompt in ${firstMatches} of ${batches} batches that hold a match; a random order: ${byChance.toFixed(1)}`);
-      ok(batches >= 8, `only ${batches} of 24 batches hold a matching picture`);
+      ok(batches >= 6, `only ${batches} of 12 batches hold a matching picture`);
       ok(firstMatches / batches >= 0.8, `the first is a match in ${firstMatches} of ${batches}`);
       ok(firstMatches - byChance >= 0.25 * (batches - byChance), `ranking (${firstMatches}) is not much better than chance (${byChance.toFixed(1)}) of ${batches}`);
       await clip.dispose();
